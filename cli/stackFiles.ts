@@ -1,0 +1,160 @@
+/**
+ * Reads a project's Pulumi.yaml and a stack's Pulumi.<stack>.yaml the way the CLI hands config
+ * to a program: keys qualified `namespace:key`, values as strings (structures as JSON),
+ * project defaults applied. Encrypted (`secure:`) values are never decrypted: the plan replaces
+ * every secret with a placeholder, so it needs no secret and cannot print one.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ConfigError } from "../stacks/config";
+
+export interface StackInput {
+    project: string;
+    stack: string;
+    projectDir: string;
+    stackFile: string;
+    /** The program's entry module. */
+    entry: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+/** What stands in for a secret in the plan. */
+export function secretPlaceholder(key: string): string {
+    return `plan-placeholder-for-${key.replace(/[^A-Za-z0-9]/g, "-")}`;
+}
+
+function readYaml(file: string): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new UsageError(`cannot read ${file}`);
+    }
+    try {
+        return parse(text);
+    } catch (error) {
+        const first = String((error as Error).message).split("\n")[0];
+        throw new ConfigError([
+            {
+                key: path.basename(file),
+                message: `${path.basename(file)} is not valid YAML: ${first}`,
+            },
+        ]);
+    }
+}
+
+function asString(value: unknown): string {
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return JSON.stringify(value);
+}
+
+export function readStack(options: {
+    projectDir: string;
+    stack?: string;
+    stackFile?: string;
+}): StackInput {
+    const projectDir = path.resolve(options.projectDir);
+    const projectFile = path.join(projectDir, "Pulumi.yaml");
+    const project = readYaml(projectFile) as {
+        name?: string;
+        main?: string;
+        config?: Record<string, unknown>;
+    } | null;
+    if (!project || typeof project.name !== "string") {
+        throw new UsageError(`${projectFile} has no project name`);
+    }
+
+    const stackFile = options.stackFile
+        ? path.resolve(options.stackFile)
+        : path.join(projectDir, `Pulumi.${options.stack}.yaml`);
+    const stack = options.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile))?.[1];
+    if (!stack)
+        throw new UsageError(
+            `cannot tell the stack name from ${stackFile}; name it Pulumi.<stack>.yaml`,
+        );
+    if (!fs.existsSync(stackFile)) {
+        const known = fs
+            .readdirSync(projectDir)
+            .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+            .filter((s): s is string => s !== undefined);
+        throw new UsageError(
+            `no stack file ${stackFile}; stacks here: ${known.join(", ") || "none"}`,
+        );
+    }
+
+    const doc = readYaml(stackFile);
+    if (doc !== null && (typeof doc !== "object" || Array.isArray(doc))) {
+        throw new ConfigError([
+            {
+                key: path.basename(stackFile),
+                message: `${path.basename(stackFile)} must be a mapping with a config: key`,
+            },
+        ]);
+    }
+    const rawConfig = (doc as { config?: unknown } | null)?.config ?? {};
+    if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
+        throw new ConfigError([
+            {
+                key: "config",
+                message: `config in ${path.basename(stackFile)} must be a mapping of keys to values`,
+            },
+        ]);
+    }
+
+    const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(project.config ?? {})) {
+        // A declaration (type/description/default) or a plain project-wide value.
+        const declared = value !== null && typeof value === "object" && !Array.isArray(value);
+        const fallback = declared ? (value as { default?: unknown; value?: unknown }) : { value };
+        const given = fallback.value ?? fallback.default;
+        if (given !== undefined) config[qualify(key)] = asString(given);
+    }
+    for (const [key, value] of Object.entries(rawConfig as Record<string, unknown>)) {
+        const full = qualify(key);
+        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+            config[full] = secretPlaceholder(full);
+            secretKeys.push(full);
+        } else {
+            config[full] = value === null ? "" : asString(value);
+        }
+    }
+
+    const main = project.main ?? "index.ts";
+    return {
+        project: project.name,
+        stack,
+        projectDir,
+        stackFile,
+        entry: path.resolve(projectDir, main),
+        config,
+        secretKeys,
+    };
+}
+
+/**
+ * Fills every secret key the program declares but the stack does not set with a placeholder,
+ * so that a plan of a fresh stack (no secrets yet) shows the whole graph.
+ */
+export function withSecretPlaceholders(input: StackInput, secretConfigKeys: string[]): StackInput {
+    const config = { ...input.config };
+    const secretKeys = [...input.secretKeys];
+    for (const key of secretConfigKeys) {
+        if (config[key] === undefined || (config[key] === "" && !secretKeys.includes(key))) {
+            config[key] = secretPlaceholder(key);
+            secretKeys.push(key);
+        }
+    }
+    return { ...input, config, secretKeys };
+}
