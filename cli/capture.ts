@@ -187,13 +187,11 @@ export async function captureProgram(options: CaptureOptions): Promise<Capture> 
         record(monitor, capture, "pulumi:pulumi:Stack");
         try {
             await pulumi.runtime.runInPulumiStack(async () => {
-                // The same entry `pulumi up` runs: a module exporting the program function.
-                const program = require(options.entry) as unknown;
-                const main =
-                    typeof program === "function"
-                        ? program
-                        : (program as { default?: unknown }).default;
-                return typeof main === "function" ? await main() : program;
+                // The same entry `pulumi up` runs: a CommonJS module exporting the program
+                // function, which import() presents as its default export.
+                const loaded = (await import(options.entry)) as { default?: unknown };
+                const main = typeof loaded === "function" ? loaded : loaded.default;
+                return typeof main === "function" ? await main() : main;
             });
             await pulumi.runtime.disconnect();
         } catch (error) {
