@@ -29,7 +29,10 @@ export interface RunOptions {
     cluster?: Partial<SimulatedCluster>;
 }
 
-export function stackConfig(options: RunOptions = {}): { config: Record<string, string>; secretKeys: string[] } {
+export function stackConfig(options: RunOptions = {}): {
+    config: Record<string, string>;
+    secretKeys: string[];
+} {
     const input = readStack({ projectDir, stack: options.base ?? "dev" });
     const config = { ...input.config };
     const secretKeys: string[] = [];
@@ -62,7 +65,9 @@ export async function runProgram(options: RunOptions = {}): Promise<Capture> {
 }
 
 /** Runs the program expecting it to throw; returns the error and what was registered first. */
-export async function runProgramError(options: RunOptions = {}): Promise<{ error: Error; capture: Capture }> {
+export async function runProgramError(
+    options: RunOptions = {},
+): Promise<{ error: Error; capture: Capture }> {
     try {
         await runProgram(options);
     } catch (error) {
@@ -77,7 +82,8 @@ export function byType(capture: Capture, type: string): CapturedResource[] {
 
 export function one(capture: Capture, type: string, name?: string): CapturedResource {
     const found = byType(capture, type).filter((r) => name === undefined || r.name === name);
-    if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
+    if (found.length !== 1)
+        throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
     return found[0];
 }
 
