@@ -171,6 +171,8 @@ export interface CaptureOptions extends SimulationOptions {
     secretKeys: string[];
     /** Absolute path of the program's entry module. */
     entry: string;
+    /** Run this instead of the entry (tests of single components). */
+    program?: () => Promise<unknown>;
 }
 
 /**
@@ -185,18 +187,26 @@ export async function captureProgram(options: CaptureOptions): Promise<Capture> 
         pulumi.runtime.setAllConfig(options.config, options.secretKeys);
         const monitor = pulumi.runtime.getMonitor() as unknown as RecordableMonitor;
         record(monitor, capture, "pulumi:pulumi:Stack");
-        try {
-            await pulumi.runtime.runInPulumiStack(async () => {
+        // The program's own error is kept aside so that the root stack still completes: a
+        // rejected stack would also reject promises nobody awaits.
+        let failure: unknown;
+        await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                if (options.program) return await options.program();
                 // The same entry `pulumi up` runs: a CommonJS module exporting the program
                 // function, which import() presents as its default export.
                 const loaded = (await import(options.entry)) as { default?: unknown };
                 const main = typeof loaded === "function" ? loaded : loaded.default;
                 return typeof main === "function" ? await main() : main;
-            });
-            await pulumi.runtime.disconnect();
-        } catch (error) {
-            Object.assign(error as object, { capture });
-            throw error;
+            } catch (error) {
+                failure = error;
+                return {};
+            }
+        });
+        await pulumi.runtime.disconnect();
+        if (failure !== undefined) {
+            if (failure !== null && typeof failure === "object") Object.assign(failure, { capture });
+            throw failure;
         }
         capture.resources = capture.resources.filter((r) => r.urn !== undefined);
         return capture;

@@ -27,6 +27,8 @@ export interface RunOptions {
     /** Keys to hand over as plain (non-secret) values even though they are secrets. */
     plainKeys?: string[];
     cluster?: Partial<SimulatedCluster>;
+    /** Run this code under the mocks instead of the program's entry. */
+    program?: () => Promise<unknown>;
 }
 
 export function stackConfig(options: RunOptions = {}): {
@@ -61,6 +63,7 @@ export async function runProgram(options: RunOptions = {}): Promise<Capture> {
         config,
         secretKeys,
         entry: path.join(projectDir, "index.ts"),
+        program: options.program,
     });
 }
 
