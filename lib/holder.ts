@@ -31,8 +31,9 @@ export function buildHolderDeployment(input: HolderInput) {
         },
         spec: {
             replicas: 1,
-            // Never two holders at once: a surge pod would be a second owner of the synced Secrets.
-            strategy: { type: "Recreate" },
+            // The new pod mounts before the old one goes: with no mounting pod at all, the driver
+            // would garbage-collect the synced Secrets the chart's pods read.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
             selector: { matchLabels: selector },
             template: {
                 metadata: {

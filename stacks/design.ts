@@ -69,7 +69,9 @@ export function designStack(
         admissionController: config.wiz.admissionController,
         apiTokenSecretName: delivery.apiTokenSecretName,
         imagePullSecretName: delivery.imagePullSecretName,
-        commonLabels: labels,
+        // The charts already set the app.kubernetes.io/* labels; repeating one would give
+        // Helm a duplicate key, so the release's own objects get a label of this project's.
+        commonLabels: { "wiz-infra/managed-by": "pulumi" },
     });
     const spc = buildSecretProviderClass({
         name: secretProviderClassName,
