@@ -205,7 +205,8 @@ export async function captureProgram(options: CaptureOptions): Promise<Capture> 
         });
         await pulumi.runtime.disconnect();
         if (failure !== undefined) {
-            if (failure !== null && typeof failure === "object") Object.assign(failure, { capture });
+            if (failure !== null && typeof failure === "object")
+                Object.assign(failure, { capture });
             throw failure;
         }
         capture.resources = capture.resources.filter((r) => r.urn !== undefined);

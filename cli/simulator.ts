@@ -55,6 +55,7 @@ function stableString(seed: string, length: number, alphabet: string): string {
     return out;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: mock inputs are untyped wire data, read field by field.
 type Inputs = Record<string, any>;
 
 export function createMocks(options: SimulationOptions): pulumi.runtime.Mocks {

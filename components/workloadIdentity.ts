@@ -3,6 +3,7 @@
  * federated credential per ServiceAccount subject. Azure rejects concurrent credential writes
  * on one identity, so the credentials are created one after another.
  */
+import { createHash } from "node:crypto";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -14,12 +15,20 @@ export const maxFederatedCredentials = 20;
 const subjectPattern =
     /^system:serviceaccount:([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
 
-/** The credential's name: readable, unique per subject, within Azure's 3-120 characters. */
+/**
+ * The credential's name: readable, within Azure's 3-120 characters, and unique per subject — a
+ * short hash of the whole subject keeps `a-b:c` and `a:b-c`, or two long names cut to the same
+ * prefix, apart.
+ */
 export function federatedCredentialName(subject: string): string {
     const match = subjectPattern.exec(subject);
     if (!match)
         throw new Error(`subject ${subject} is not system:serviceaccount:<namespace>:<name>`);
-    return `fic-${match[1]}-${match[3]}`.slice(0, 120);
+    const hash = createHash("sha256").update(subject).digest("hex").slice(0, 8);
+    const readable = `fic-${match[1]}-${match[3]}`
+        .slice(0, 120 - hash.length - 1)
+        .replace(/-+$/, "");
+    return `${readable}-${hash}`;
 }
 
 export interface WorkloadIdentityArgs {

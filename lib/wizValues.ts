@@ -2,8 +2,10 @@
  * The values of the wiz-kubernetes-integration release. Every key set here must exist in the
  * pinned chart (see chartValues.ts): the charts ship no schema and ignore unknown keys.
  */
+import { type ChartKeyIndex, chartKeyIndex } from "./chartValues";
 
 export interface WizValuesInput {
+    chartVersion: string;
     namespace: string;
     clusterDisplayName: string;
     connector: boolean;
@@ -17,13 +19,17 @@ export interface WizValuesInput {
 /** Namespaces the chart's webhooks skip by default; the release's own is added to them. */
 const defaultExcludedNamespaces = ["kube-system", "kube-node-lease", "wiz"];
 
-/** Admission-controller webhooks that carry a namespace selector. */
-const admissionWebhooks = [
-    "opaWebhook",
-    "imageIntegrityWebhook",
-    "kubernetesAuditLogsWebhook",
-    "debugWebhook",
-];
+/**
+ * The admission-controller webhooks of a chart version that take a namespace selector, read
+ * from its value keys so that a webhook added by a new chart version is covered too.
+ */
+export function admissionWebhooks(index: ChartKeyIndex): string[] {
+    const pattern = /^wiz-admission-controller\.([^.]+)\.namespaceSelector\.matchExpressions$/;
+    return Object.keys(index.keys)
+        .map((key) => pattern.exec(key)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
 
 export function buildWizValues(input: WizValuesInput): Record<string, unknown> {
     if (input.sensor && !input.imagePullSecretName) {
@@ -54,7 +60,9 @@ export function buildWizValues(input: WizValuesInput): Record<string, unknown> {
             },
         };
         const admission = values["wiz-admission-controller"] as Record<string, unknown>;
-        for (const webhook of admissionWebhooks) admission[webhook] = selector;
+        for (const webhook of admissionWebhooks(chartKeyIndex(input.chartVersion))) {
+            admission[webhook] = selector;
+        }
     }
     if (input.sensor) {
         values["wiz-sensor"] = {

@@ -160,7 +160,7 @@ export const keySpecs = {
         type: "string",
         schema: z.string().refine((v) => vaultNameProblem(v) === undefined),
         rule: "must be a Key Vault name: 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, no '--'",
-        fix: "pulumi config set {key} kv-wiz-{stack}-01 --stack {stack} (or remove it to derive one)",
+        fix: "pulumi config set {key} kv-wiz-app-01 --stack {stack}, or pulumi config rm {key} --stack {stack} to derive one",
         description:
             "Name of the vault (globally unique). Derived from the stack with a stable random suffix when absent.",
     },

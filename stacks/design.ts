@@ -62,6 +62,7 @@ export function designStack(
     const subjects = [serviceAccountSubject(namespace, serviceAccountName)];
 
     const values = buildWizValues({
+        chartVersion: config.wiz.chartVersion,
         namespace,
         clusterDisplayName: config.cluster.displayName,
         connector: config.wiz.connector,

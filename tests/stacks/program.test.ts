@@ -32,11 +32,14 @@ const T = {
     release: "kubernetes:helm.sh/v3:Release",
 } as const;
 
+// biome-ignore lint/suspicious/noExplicitAny: registered inputs are untyped wire data.
+type Json = Record<string, any>;
+
 const spcObjects = (c: Capture) => {
     const spec = one(c, T.spc).inputs.spec as { parameters: { objects: string } };
     return parseObjectsParameter(spec.parameters.objects);
 };
-const values = (c: Capture) => one(c, T.release).inputs.values as Record<string, any>;
+const values = (c: Capture) => one(c, T.release).inputs.values as Json;
 const parentType = (c: Capture, r: CapturedResource) =>
     c.resources.find((p) => p.urn === r.parent)?.type;
 
@@ -184,7 +187,7 @@ describe("workload identity", () => {
 
 describe("Key Vault access", () => {
     it("grants only get on secrets to the identity's principal with an access policy", () => {
-        const policy = one(dev, T.policy).inputs.policy as Record<string, any>;
+        const policy = one(dev, T.policy).inputs.policy as Json;
         expect(policy.permissions).toEqual({ secrets: ["get"] });
         expect(policy.objectId).toBe(one(dev, T.identity).outputs.principalId);
         expect(byType(dev, T.role)).toHaveLength(0);
@@ -227,7 +230,7 @@ describe("cluster side", () => {
     });
 
     it("runs the holder as the federated ServiceAccount, mounting the class", () => {
-        const holder = one(dev, T.deployment).inputs as Record<string, any>;
+        const holder = one(dev, T.deployment).inputs as Json;
         const pod = holder.spec.template.spec;
         expect(pod.serviceAccountName).toBe("wiz-service-account");
         expect(pod.volumes[0].csi.volumeAttributes.secretProviderClass).toBe("wiz-secrets");
@@ -238,7 +241,7 @@ describe("cluster side", () => {
     });
 
     it("points the chart at the synced Secrets, pinned and atomic", () => {
-        const release = one(dev, T.release).inputs as Record<string, any>;
+        const release = one(dev, T.release).inputs as Json;
         expect(release).toMatchObject({
             chart: "wiz-kubernetes-integration",
             version: "0.3.65",
