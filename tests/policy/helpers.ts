@@ -2,7 +2,7 @@
  * Calls policies the way the analyzer does, without the PolicyPack and its gRPC server: hand-built
  * argument bags, a reportViolation spy, and the SDK's own unknown-value proxy for previews.
  */
-import * as policySdk from "@pulumi/policy";
+
 import type {
     PolicyResource,
     PolicyResourceOptions,
@@ -11,6 +11,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import * as policySdk from "@pulumi/policy";
 import * as sdkProxy from "@pulumi/policy/proxy";
 import { type Mock, vi } from "vitest";
 import { isUnknownValueError } from "../../policy/support";
@@ -137,20 +138,20 @@ export interface StackEntry {
 }
 
 export function stackArgs(entries: StackEntry[], config: object = {}): StackValidationArgs {
-    const resources: PolicyResource[] = entries.map(({ type, name, props }) => ({
-        type,
-        name,
-        props,
-        urn: urnOf(type, name),
-        opts: options,
-        dependencies: [],
-        propertyDependencies: {},
-        isType: (resourceClass) => typeOf(resourceClass) === type,
-        asType: (resourceClass) =>
-            (typeOf(resourceClass) === type ? props : undefined) as ReturnType<
-                PolicyResource["asType"]
-            >,
-    }));
+    const resources = entries.map(
+        ({ type, name, props }): PolicyResource => ({
+            type,
+            name,
+            props,
+            urn: urnOf(type, name),
+            opts: options,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: (resourceClass) => typeOf(resourceClass) === type,
+            asType: ((resourceClass: unknown) =>
+                typeOf(resourceClass) === type ? props : undefined) as PolicyResource["asType"],
+        }),
+    );
     return {
         resources,
         stackTags: new Map(),
