@@ -96,7 +96,7 @@ interface KeySpec {
     secret?: boolean;
 }
 
-const bool = z.stringbool({ truthy: ["true"], falsy: ["false"] });
+const bool = z.stringbool({ truthy: ["true"], falsy: ["false"], case: "sensitive" });
 const int = (min: number, max: number) =>
     z
         .string()

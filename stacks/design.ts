@@ -95,7 +95,8 @@ export function designStack(
     return {
         labels,
         tags,
-        identityName: `id-wiz-${config.stack}`.slice(0, 128),
+        // Stack names may hold dots; identity names take letters, digits, - and _ only.
+        identityName: `id-wiz-${config.stack.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 128),
         delivery,
         vaultSecrets,
         subjects,

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import index from "../../fixtures/wiz-kubernetes-integration-0.3.65.keys.json";
 import { type ChartKeyIndex, findUnknownValueKeys } from "../../lib/chartValues";
-import { buildWizValues, secretNamesReferenced, type WizValuesInput } from "../../lib/wizValues";
+import {
+    admissionWebhooks,
+    buildWizValues,
+    secretNamesReferenced,
+    type WizValuesInput,
+} from "../../lib/wizValues";
 
 const chart = index as ChartKeyIndex;
 
@@ -115,6 +120,34 @@ describe("buildWizValues", () => {
             expect(excluded, webhook).toContain("security-tools");
             expect(excluded, webhook).toContain("kube-system");
         }
+    });
+
+    it("covers every webhook of the chart version that takes a namespace selector", () => {
+        expect(admissionWebhooks(chart)).toEqual([
+            "debugWebhook",
+            "imageIntegrityWebhook",
+            "kubernetesAuditLogsWebhook",
+            "opaWebhook",
+            "sensorInject",
+        ]);
+    });
+
+    it("sets a selector on each of those webhooks and nothing else", () => {
+        const admission = at(values(), "wiz-admission-controller") as Tree;
+        expect(Object.keys(admission).sort()).toEqual(
+            [
+                "debugWebhook",
+                "enabled",
+                "imageIntegrityWebhook",
+                "kubernetesAuditLogsWebhook",
+                "opaWebhook",
+                "sensorInject",
+            ].sort(),
+        );
+    });
+
+    it("refuses a chart version it has no index for", () => {
+        expect(() => values({ chartVersion: "0.3.64" })).toThrow(/0\.3\.64/);
     });
 
     it("lists the release namespace once when it is the default wiz", () => {
