@@ -25,6 +25,7 @@ export interface CapturedResource {
     propertyDependencies: Record<string, string[]>;
     provider?: string;
     protect: boolean;
+    deleteBeforeReplace: boolean;
     additionalSecretOutputs: string[];
     customTimeouts?: { create?: string; update?: string; delete?: string };
     inputs: Record<string, unknown>;
@@ -63,6 +64,7 @@ interface RegisterRequest {
     getCustom(): boolean;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getProtect(): boolean;
+    getDeletebeforereplace(): boolean;
     getDependenciesList(): string[];
     getProvider(): string;
     getPropertydependenciesMap(): {
@@ -111,6 +113,7 @@ function record(monitor: RecordableMonitor, capture: Capture, stackType: string)
                 ? req.getProvider().split("::").slice(0, -1).join("::")
                 : undefined,
             protect: req.getProtect() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace() === true,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             customTimeouts:
                 timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())

@@ -101,7 +101,9 @@ export class KeyVaultAccess extends pulumi.ComponentResource {
                             // Without it, ARM looks the principal up in Entra and can fail for a new identity.
                             principalType: "ServicePrincipal",
                         },
-                        { parent: this },
+                        // The name stays when the principal changes (a replaced identity), and
+                        // Azure refuses to repoint an assignment: remove the old one first.
+                        { parent: this, deleteBeforeReplace: true },
                     ),
                 );
             }

@@ -281,8 +281,9 @@ export const keySpecs = {
     },
     registryUsername: {
         type: "string",
-        schema: nonEmpty,
-        rule: "must be a non-empty user name",
+        // The docker config's `auth` is base64("user:password"): a colon would split it wrongly.
+        schema: nonEmpty.refine((v) => !v.includes(":")),
+        rule: "must be a non-empty user name without ':'",
         fix: "pulumi config set {key} <user> --stack {stack}",
         description: "User name for the sensor registry (required when wizSensor is true).",
     },
@@ -391,8 +392,6 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
     for (const [k, v] of Object.entries(values)) {
         if (!k.startsWith(prefix)) continue;
         const key = k.slice(prefix.length);
-        // Pulumi requires every declared key to have a value: "" is how this project says unset.
-        if (v === "") continue;
         if (!Object.hasOwn(keySpecs, key)) {
             issues.push({
                 key: k,
@@ -400,6 +399,8 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
             });
             continue;
         }
+        // Pulumi requires every declared key to have a value: "" is how this project says unset.
+        if (v === "") continue;
         raw[key as ConfigKey] = v;
     }
 

@@ -18,13 +18,18 @@ const stacks = {
 };
 
 /** Keys that must be set in every stack: no default in Pulumi.yaml. */
-const requiredKeys = [
-    "resourceGroupName",
-    "clusterName",
-    "clusterResourceGroupName",
-    "wizClientId",
-    "wizClientToken",
-];
+const requiredKeys = ["resourceGroupName", "clusterName", "clusterResourceGroupName"];
+/** Required too, but declared with default "" so that the program names the command to run. */
+const requiredSecrets = ["wizClientId", "wizClientToken"];
+
+/** What the CLI hands a program for a stack that sets nothing: every declared default. */
+function defaultsOf(config: Record<string, Record<string, unknown>>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config)
+            .filter(([, declaration]) => "default" in declaration)
+            .map(([key, declaration]) => [`wiz-infra:${key}`, String(declaration.default)]),
+    );
+}
 
 describe("Pulumi.yaml", () => {
     it("is the wiz-infra project", () => {
@@ -43,6 +48,30 @@ describe("Pulumi.yaml", () => {
         for (const [key, declaration] of Object.entries(project.config)) {
             if (requiredKeys.includes(key)) expect(declaration, key).not.toHaveProperty("default");
             else expect(declaration, key).toHaveProperty("default");
+        }
+    });
+
+    it("declares required secrets unset, so the program can say how to set them", () => {
+        for (const key of requiredSecrets) {
+            expect(project.config[key], key).toMatchObject({ default: "" });
+            const { issues } = (() => {
+                try {
+                    parseStackConfig({
+                        stack: "dev",
+                        values: {
+                            ...defaultsOf(project.config),
+                            "azure-native:location": "westeurope",
+                        },
+                        secretKeys: new Set(),
+                    });
+                } catch (error) {
+                    return error as { issues: { message: string }[] };
+                }
+                throw new Error("a stack without secrets was accepted");
+            })();
+            expect(issues.map((i) => i.message)).toContainEqual(
+                expect.stringContaining(`pulumi config set --secret wiz-infra:${key} --stack dev`),
+            );
         }
     });
 

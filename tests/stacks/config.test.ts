@@ -541,6 +541,16 @@ describe("parseStackConfig: other rules", () => {
         );
     });
 
+    it("refuses a registry user with a colon, which would split the docker config's auth", () => {
+        issueFor(
+            { set: { "wiz-infra:registryUsername": "team:pull" } },
+            "wiz-infra:registryUsername",
+            "without ':'",
+            got("team:pull"),
+            "Fix: pulumi config set wiz-infra:registryUsername <user> --stack dev",
+        );
+    });
+
     it.each([
         [
             "resourceGroupName",
@@ -702,6 +712,14 @@ describe("parseStackConfig: unknown keys", () => {
         ["wiz-infra:clustername", "wiz-infra:clusterName"],
     ])("suggests for %s", (typo, meant) => {
         issueFor({ set: { [typo]: "x" } }, typo, `did you mean ${meant}?`);
+    });
+
+    it("refuses a mistyped key even when its value is empty", () => {
+        issueFor(
+            { set: { "wiz-infra:clusterNmae": "" } },
+            "wiz-infra:clusterNmae",
+            "did you mean wiz-infra:clusterName?",
+        );
     });
 
     it("suggests nothing for a key far from any", () => {

@@ -205,6 +205,8 @@ describe("Key Vault access", () => {
             );
             expect(role.inputs.principalId).toBe(one(prod, T.identity).outputs.principalId);
             expect(role.inputs.principalType).toBe("ServicePrincipal");
+            // Same name for a new principal: Azure only accepts it once the old one is gone.
+            expect(role.deleteBeforeReplace).toBe(true);
             expect(String(role.inputs.roleAssignmentName)).toMatch(
                 /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
             );
