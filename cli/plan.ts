@@ -25,12 +25,15 @@ Runs the program for Pulumi.<name>.yaml under simulated providers and prints wha
 
 Options:
   --stack <name>        stack to plan (reads Pulumi.<name>.yaml)
-  --stack-file <path>   plan this stack file instead (stack name from Pulumi.<name>.yaml)
+  --stack-file <path>   plan this stack file instead of --stack (the stack name comes from
+                        its file name, Pulumi.<name>.yaml)
   --cwd <dir>           project directory holding Pulumi.yaml (default: current directory)
   --json <file|->       write the plan as JSON
   --mermaid <file|->    write the dependency graph as a Mermaid flowchart
   --out <dir>           write the rendered Kubernetes objects and Helm values as YAML
   -h, --help            show this help
+
+Relative paths are taken from the directory npm was started in.
 
 Exit codes: 0 checks passed, 1 a check failed, 2 invalid config or arguments, 3 plan error.`;
 
@@ -41,17 +44,43 @@ interface Outputs {
     stderr: (text: string) => void;
 }
 
+/** A file the plan could not write: the user's argument is wrong, not the plan. */
+class OutputError extends Error {}
+
+/** Where a file went, as the user would type it: relative to `from` when it lies below it. */
+function shown(target: string, from: string): string {
+    const relative = path.relative(from, target);
+    return relative.startsWith("..") || path.isAbsolute(relative) ? target : relative;
+}
+
 function write(target: string, content: string, io: Outputs, written: string[]): void {
     if (target === "-") {
         io.stdout(content);
         return;
     }
-    fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-    fs.writeFileSync(target, content);
+    try {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+    } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new OutputError(`cannot write ${target} (${reason})`);
+    }
     written.push(target);
 }
 
-export async function main(argv: string[], io: Outputs): Promise<number> {
+/**
+ * The directory relative paths are taken from: `npm run plan` starts the script in the package
+ * root, and tells where the user was in INIT_CWD.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
+    return env.npm_lifecycle_event === "plan" && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
+/**
+ * Runs the plan for a command line. `from` is the directory relative paths are resolved
+ * against; the project directory defaults to the current one (the package root under npm).
+ */
+export async function main(argv: string[], io: Outputs, from = process.cwd()): Promise<number> {
     let args: ReturnType<typeof parse>;
     const parse = (a: string[]) =>
         parseArgs({
@@ -83,6 +112,17 @@ export async function main(argv: string[], io: Outputs): Promise<number> {
         io.stderr(`error: --stack is required (or --stack-file)\n${usage}\n`);
         return exitCodes.invalid;
     }
+    if (opts.stack && opts["stack-file"]) {
+        io.stderr("error: give --stack or --stack-file, not both\n");
+        return exitCodes.invalid;
+    }
+    const empty = Object.entries(opts).find(([, v]) => v === "");
+    if (empty) {
+        io.stderr(`error: --${empty[0]} needs a value\n`);
+        return exitCodes.invalid;
+    }
+    const resolve = (p: string | undefined) =>
+        p === undefined || p === "-" ? p : path.resolve(from, p);
     const toStdout = [opts.json, opts.mermaid].filter((t) => t === "-").length;
     if (toStdout > 1) {
         io.stderr("error: only one of --json and --mermaid can write to stdout (-)\n");
@@ -95,9 +135,9 @@ export async function main(argv: string[], io: Outputs): Promise<number> {
     let meta: { project: string; stack: string };
     try {
         const input = readStack({
-            projectDir: opts.cwd ?? process.cwd(),
+            projectDir: resolve(opts.cwd) ?? process.cwd(),
             stack: opts.stack,
-            stackFile: opts["stack-file"],
+            stackFile: resolve(opts["stack-file"]),
         });
         const secretKeys = Object.entries(keySpecs)
             .filter(([, spec]) => (spec as { secret?: boolean }).secret)
@@ -121,7 +161,8 @@ export async function main(argv: string[], io: Outputs): Promise<number> {
         {
             name: "cluster-preflight",
             ok: true,
-            detail: "OIDC issuer, workload identity and the Key Vault CSI add-on are on",
+            // The plan has no cluster to look at: `pulumi up` checks the real one.
+            detail: "simulated cluster: OIDC issuer, workload identity and the Key Vault CSI add-on on",
         },
         ...("missing" in model
             ? [{ name: "graph-complete", ok: false, detail: model.missing }]
@@ -130,14 +171,28 @@ export async function main(argv: string[], io: Outputs): Promise<number> {
     const report = buildReport(meta, capture, checks);
 
     const written: string[] = [];
-    if (opts.json) write(opts.json, reportJson(report), io, written);
-    if (opts.mermaid) write(opts.mermaid, renderMermaid(report), io, written);
-    if (opts.out) {
-        for (const [name, content] of Object.entries(renderObjects(capture.resources))) {
-            write(path.join(opts.out, name), content, io, written);
+    const json = resolve(opts.json);
+    const mermaid = resolve(opts.mermaid);
+    const out = resolve(opts.out);
+    try {
+        if (json) write(json, reportJson(report), io, written);
+        if (mermaid) write(mermaid, renderMermaid(report), io, written);
+        if (out) {
+            for (const [name, content] of Object.entries(renderObjects(capture.resources))) {
+                write(path.join(out, name), content, io, written);
+            }
         }
+    } catch (error) {
+        if (!(error instanceof OutputError)) throw error;
+        io.stderr(`error: ${error.message}\n`);
+        return exitCodes.invalid;
     }
-    say(renderTree(report, written));
+    say(
+        renderTree(
+            report,
+            written.map((file) => shown(file, from)),
+        ),
+    );
     return checks.every((c) => c.ok) ? exitCodes.ok : exitCodes.checkFailed;
 }
 
@@ -167,10 +222,14 @@ function reportFailure(error: unknown, io: Outputs, say: (text: string) => void)
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-    }).then(
+    main(
+        process.argv.slice(2),
+        {
+            stdout: (t) => process.stdout.write(t),
+            stderr: (t) => process.stderr.write(t),
+        },
+        invocationDir(),
+    ).then(
         (code) => {
             process.exitCode = code;
             // The SDK may keep timers alive after a mock run: leave once output is flushed.

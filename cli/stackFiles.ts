@@ -42,7 +42,10 @@ function readYaml(file: string): unknown {
     try {
         return parse(text);
     } catch (error) {
-        const first = String((error as Error).message).split("\n")[0];
+        // The parser's first line says what and where; the code frame after it is multi-line.
+        const first = String((error as Error).message)
+            .split("\n")[0]
+            .replace(/:\s*$/, "");
         throw new ConfigError([
             {
                 key: path.basename(file),
@@ -52,11 +55,30 @@ function readYaml(file: string): unknown {
     }
 }
 
-function asString(value: unknown): string {
+function asString(value: unknown, key: string): string {
     if (typeof value === "string") return value;
     if (typeof value === "number" || typeof value === "boolean") return String(value);
-    return JSON.stringify(value);
+    try {
+        return JSON.stringify(value);
+    } catch {
+        // Only a YAML alias that refers to its own node makes a value JSON cannot hold.
+        throw new ConfigError([
+            { key, message: `${key} refers to itself through a YAML alias; give it a plain value` },
+        ]);
+    }
 }
+
+/** The top-level keys Pulumi reads from a stack file. */
+const stackFileKeys = [
+    "config",
+    "environment",
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+];
+
+/** Pulumi's rule for stack names. */
+const stackNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function readStack(options: {
     projectDir: string;
@@ -82,6 +104,10 @@ export function readStack(options: {
         throw new UsageError(
             `cannot tell the stack name from ${stackFile}; name it Pulumi.<stack>.yaml`,
         );
+    if (!stackNamePattern.test(stack))
+        throw new UsageError(
+            `stack name ${JSON.stringify(stack)} is not valid: Pulumi allows 1-100 letters, digits, '-', '_' and '.'`,
+        );
     if (!fs.existsSync(stackFile)) {
         const known = fs
             .readdirSync(projectDir)
@@ -101,6 +127,15 @@ export function readStack(options: {
             },
         ]);
     }
+    const unknownTop = Object.keys(doc ?? {}).filter((k) => !stackFileKeys.includes(k));
+    if (unknownTop.length > 0) {
+        throw new ConfigError(
+            unknownTop.map((k) => ({
+                key: k,
+                message: `${k} in ${path.basename(stackFile)} is not a stack file key (Pulumi reads ${stackFileKeys.join(", ")}); config values go under config:`,
+            })),
+        );
+    }
     const rawConfig = (doc as { config?: unknown } | null)?.config ?? {};
     if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
         throw new ConfigError([
@@ -119,7 +154,7 @@ export function readStack(options: {
         const declared = value !== null && typeof value === "object" && !Array.isArray(value);
         const fallback = declared ? (value as { default?: unknown; value?: unknown }) : { value };
         const given = fallback.value ?? fallback.default;
-        if (given !== undefined) config[qualify(key)] = asString(given);
+        if (given !== undefined) config[qualify(key)] = asString(given, qualify(key));
     }
     for (const [key, value] of Object.entries(rawConfig as Record<string, unknown>)) {
         const full = qualify(key);
@@ -127,7 +162,7 @@ export function readStack(options: {
             config[full] = secretPlaceholder(full);
             secretKeys.push(full);
         } else {
-            config[full] = value === null ? "" : asString(value);
+            config[full] = value === null ? "" : asString(value, full);
         }
     }
 

@@ -104,6 +104,10 @@ const int = (min: number, max: number) =>
         .transform(Number)
         .pipe(z.number().int().min(min).max(max));
 const dns1123 = z.string().refine(isDns1123Label);
+/** Namespaces the cluster owns: creating one would fail, and destroying it must never happen. */
+export const reservedNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+const dns1123Rule =
+    "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit";
 const nonEmpty = z.string().trim().min(1);
 const setValue = "pulumi config set {key} <value> --stack {stack}";
 
@@ -120,7 +124,7 @@ export const keySpecs = {
     resourceGroupName: {
         type: "string",
         required: true,
-        schema: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/),
+        schema: z.string().regex(/^[-\w.()]{0,89}[-\w()]$/),
         rule: "is required: 1-90 letters, digits, '-', '_', '.', '(', ')', not ending in '.'",
         fix: "pulumi config set {key} rg-wiz-{stack} --stack {stack}",
         description: "Resource group that holds the vault and the managed identity.",
@@ -144,7 +148,7 @@ export const keySpecs = {
     clusterResourceGroupName: {
         type: "string",
         required: true,
-        schema: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/),
+        schema: z.string().regex(/^[-\w.()]{0,89}[-\w()]$/),
         rule: "is required: the resource group of the AKS cluster",
         fix: "pulumi config set {key} <aks-resource-group> --stack {stack}",
         description: "Resource group of the existing AKS cluster.",
@@ -201,23 +205,25 @@ export const keySpecs = {
     kubeContext: {
         type: "string",
         schema: nonEmpty,
-        rule: "must be a kubeconfig context name, used only with kubernetesProvider=kubeconfig",
-        fix: "pulumi config set wiz-infra:kubernetesProvider kubeconfig --stack {stack}",
+        rule: "must be a non-empty kubeconfig context name",
+        fix: "pulumi config set {key} <context> --stack {stack}",
         description: "Context of the ambient kubeconfig to use (kubernetesProvider=kubeconfig).",
     },
     namespace: {
         type: "string",
-        schema: dns1123,
+        // The program creates and owns the namespace: never one of the cluster's own.
+        schema: dns1123.refine((v) => !reservedNamespaces.includes(v)),
         default: "wiz",
-        rule: "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+        rule: `${dns1123Rule}, and not one of the cluster's own (${reservedNamespaces.join(", ")})`,
         fix: "pulumi config set {key} wiz --stack {stack}",
         description: "Namespace of the Wiz release, its ServiceAccount and the synced Secrets.",
     },
     serviceAccountName: {
         type: "string",
-        schema: dns1123,
+        // Kubernetes creates `default` in every namespace: the program could not own it.
+        schema: dns1123.refine((v) => v !== "default"),
         default: "wiz-service-account",
-        rule: "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+        rule: `${dns1123Rule}, other than default`,
         fix: "pulumi config set {key} wiz-service-account --stack {stack}",
         description:
             "ServiceAccount federated with the managed identity; the holder pod runs as it.",
@@ -332,30 +338,32 @@ function describeValue(raw: string): string {
             // Not structured: show it as the string it is.
         }
     }
-    const shown = raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
-    return `"${shown}" (${raw.length} characters)`;
+    const chars = [...raw];
+    const shown = chars.length > 60 ? `${chars.slice(0, 57).join("")}...` : raw;
+    return `"${shown}" (${chars.length} character${chars.length === 1 ? "" : "s"})`;
 }
 
 function fill(template: string, key: string, stack: string): string {
     return template.replaceAll("{key}", fullKey(key)).replaceAll("{stack}", stack);
 }
 
+/** What a message says about the value received: never the value of a secret. */
+function received(raw: string | undefined, hidden: boolean): string {
+    if (raw === undefined) return "it is not set";
+    return hidden ? "got a value" : `got ${describeValue(raw)}`;
+}
+
 function issueFor(
     key: ConfigKey,
     raw: string | undefined,
     stack: string,
-    rule?: string,
+    options: { rule?: string; fix?: string; hidden?: boolean } = {},
 ): ConfigIssue {
     const spec: KeySpec = keySpecs[key];
-    const received =
-        raw === undefined
-            ? "it is not set"
-            : spec.secret
-              ? "got a value"
-              : `got ${describeValue(raw)}`;
+    const hidden = options.hidden === true || spec.secret === true;
     return {
         key: fullKey(key),
-        message: `${fullKey(key)} ${rule ?? spec.rule}; ${received}. Fix: ${fill(spec.fix, key, stack)}`,
+        message: `${fullKey(key)} ${options.rule ?? spec.rule}; ${received(raw, hidden)}. Fix: ${options.fix ?? fill(spec.fix, key, stack)}`,
     };
 }
 
@@ -390,7 +398,17 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
     const prefix = `${projectName}:`;
 
     for (const [k, v] of Object.entries(values)) {
-        if (!k.startsWith(prefix)) continue;
+        if (!k.startsWith(prefix)) {
+            const namespace = k.split(":")[0];
+            // Other namespaces belong to providers; one a letter or two from ours is a typo.
+            if (distance(namespace.toLowerCase(), projectName) <= 2) {
+                issues.push({
+                    key: k,
+                    message: `${k} is not in the ${projectName} namespace, so the program would never read it. Fix: pulumi config rm ${k} --stack ${stack} and set it as ${prefix}${k.slice(namespace.length + 1)}`,
+                });
+            }
+            continue;
+        }
         const key = k.slice(prefix.length);
         if (!Object.hasOwn(keySpecs, key)) {
             issues.push({
@@ -421,14 +439,14 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
         }
         const result = spec.schema.safeParse(value);
         if (result.success) parsed[key] = result.data;
-        else issues.push(issueFor(key, value, stack));
+        else issues.push(issueFor(key, value, stack, { hidden: secretKeys.has(fullKey(key)) }));
     }
 
     const location = values["azure-native:location"];
     if (location === undefined || !/^[a-z0-9]+$/.test(location)) {
         issues.push({
             key: "azure-native:location",
-            message: `azure-native:location must be an Azure region name such as westeurope; ${location === undefined ? "it is not set" : `got ${describeValue(location)}`}. Fix: pulumi config set azure-native:location westeurope --stack ${stack}`,
+            message: `azure-native:location must be an Azure region name such as westeurope; ${received(location, secretKeys.has("azure-native:location"))}. Fix: pulumi config set azure-native:location westeurope --stack ${stack}`,
         });
     }
 
@@ -436,12 +454,9 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
     if (sensor) {
         if (raw.registryUsername === undefined) {
             issues.push(
-                issueFor(
-                    "registryUsername",
-                    undefined,
-                    stack,
-                    "is required when wizSensor is true",
-                ),
+                issueFor("registryUsername", undefined, stack, {
+                    rule: "is required when wizSensor is true",
+                }),
             );
         }
         if (raw.registryPassword === undefined)
@@ -449,7 +464,12 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
     }
     const providerMode = parsed.kubernetesProvider ?? "cluster";
     if (raw.kubeContext !== undefined && providerMode !== "kubeconfig") {
-        issues.push(issueFor("kubeContext", raw.kubeContext, stack));
+        issues.push(
+            issueFor("kubeContext", raw.kubeContext, stack, {
+                rule: "is used only with kubernetesProvider=kubeconfig",
+                fix: `pulumi config set ${fullKey("kubernetesProvider")} kubeconfig --stack ${stack}`,
+            }),
+        );
     }
     const connector = (parsed.wizConnector as boolean | undefined) ?? true;
     const admission = (parsed.wizAdmissionController as boolean | undefined) ?? true;

@@ -59,6 +59,8 @@ interface Options {
     set?: Record<string, string | undefined>;
     /** Keys handed over as plain values although they are secrets. */
     plain?: string[];
+    /** Other keys the user stored with --secret. */
+    secret?: string[];
 }
 
 function input(options: Options = {}): ConfigInput {
@@ -71,7 +73,10 @@ function input(options: Options = {}): ConfigInput {
     return {
         stack: options.stack ?? "dev",
         values,
-        secretKeys: new Set(secretKeyNames.filter((k) => !plain.has(k))),
+        secretKeys: new Set([
+            ...secretKeyNames.filter((k) => !plain.has(k)),
+            ...(options.secret ?? []),
+        ]),
     };
 }
 
@@ -107,7 +112,8 @@ function issueFor(options: Options, key: string, ...fragments: string[]): Config
 }
 
 /** How a non-secret value received is shown. */
-const got = (value: string) => `got "${value}" (${value.length} characters)`;
+const got = (value: string) =>
+    `got "${value}" (${[...value].length} character${[...value].length === 1 ? "" : "s"})`;
 
 describe("parseStackConfig: a full valid stack", () => {
     const { config, warnings } = parse();
@@ -430,6 +436,37 @@ describe("parseStackConfig: Kubernetes names", () => {
         );
     });
 
+    it.each(["default", "kube-system", "kube-public", "kube-node-lease"])(
+        "refuses the cluster's own namespace %s, which the program would create and own",
+        (value) => {
+            issueFor(
+                { set: { "wiz-infra:namespace": value } },
+                "wiz-infra:namespace",
+                "not one of the cluster's own",
+                got(value),
+            );
+        },
+    );
+
+    it("refuses the ServiceAccount every namespace already has", () => {
+        issueFor(
+            { set: { "wiz-infra:serviceAccountName": "default" } },
+            "wiz-infra:serviceAccountName",
+            "other than default",
+            got("default"),
+        );
+    });
+
+    it("counts characters, not UTF-16 units, and says 1 character", () => {
+        issueFor({ set: { "wiz-infra:namespace": "ü" } }, "wiz-infra:namespace", got("ü"));
+        expect(got("ü")).toBe('got "ü" (1 character)');
+        issueFor(
+            { set: { "wiz-infra:namespace": "wiz-🚀" } },
+            "wiz-infra:namespace",
+            '"wiz-🚀" (5 characters)',
+        );
+    });
+
     it("accepts a 63 character namespace", () => {
         expect(
             parse({ set: { "wiz-infra:namespace": "a".repeat(63) } }).config.kubernetes.namespace,
@@ -520,6 +557,21 @@ describe("parseStackConfig: other rules", () => {
             `--stack dev`,
         );
     });
+
+    it.each(["resourceGroupName", "clusterResourceGroupName"])(
+        "accepts a one-character %s, as Azure does, and a 90-character one",
+        (key) => {
+            for (const value of ["r", "r".repeat(90)]) {
+                const { config } = parse({ set: { [fullKey(key)]: value } });
+                const read =
+                    key === "resourceGroupName"
+                        ? config.resourceGroupName
+                        : config.cluster.resourceGroupName;
+                expect(read).toBe(value);
+            }
+            issueFor({ set: { [fullKey(key)]: "r".repeat(91) } }, fullKey(key), "(91 characters)");
+        },
+    );
 
     it("refuses a display name over 100 characters", () => {
         const name = "n".repeat(101);
@@ -685,6 +737,22 @@ describe("parseStackConfig: secrets", () => {
         );
     });
 
+    it("never shows the value of any key stored as a secret, even one that need not be", () => {
+        const value = "canary-decrypted-d41c/x";
+        const server = issueFor(
+            { set: { "wiz-infra:registryServer": value }, secret: ["wiz-infra:registryServer"] },
+            "wiz-infra:registryServer",
+            "got a value",
+        );
+        expect(server.message).not.toContain(value);
+        const location = issueFor(
+            { set: { "azure-native:location": value }, secret: ["azure-native:location"] },
+            "azure-native:location",
+            "got a value",
+        );
+        expect(location.message).not.toContain(value);
+    });
+
     it("never shows an invalid secret's value", () => {
         const issue = issueFor(
             { set: { "wiz-infra:wizClientToken": "  \t  " } },
@@ -739,6 +807,32 @@ describe("parseStackConfig: unknown keys", () => {
     });
 });
 
+describe("parseStackConfig: keys outside the project's namespace", () => {
+    it.each(["wiz-infr:namespace", "wizinfra:namespace", "Wiz-Infra:namespace"])(
+        "refuses %s, a namespace one typo away from the project's",
+        (key) => {
+            issueFor(
+                { set: { [key]: "security-tools" } },
+                key,
+                "not in the wiz-infra namespace",
+                "set it as wiz-infra:namespace",
+            );
+        },
+    );
+
+    it("leaves providers' namespaces alone", () => {
+        expect(() =>
+            parse({
+                set: {
+                    "azure-native:subscriptionId": "x",
+                    "kubernetes:context": "y",
+                    "pulumi:tags": "{}",
+                },
+            }),
+        ).not.toThrow();
+    });
+});
+
 describe("parseStackConfig: combinations", () => {
     it("refuses kubeContext without the kubeconfig provider", () => {
         issueFor(
@@ -747,6 +841,20 @@ describe("parseStackConfig: combinations", () => {
             "used only with kubernetesProvider=kubeconfig",
             got("aks-dev-admin"),
             "Fix: pulumi config set wiz-infra:kubernetesProvider kubeconfig --stack dev",
+        );
+    });
+
+    it("asks for a context name, not the provider, when kubeContext is blank", () => {
+        issueFor(
+            {
+                set: {
+                    "wiz-infra:kubernetesProvider": "kubeconfig",
+                    "wiz-infra:kubeContext": "  ",
+                },
+            },
+            "wiz-infra:kubeContext",
+            "must be a non-empty kubeconfig context name",
+            "Fix: pulumi config set wiz-infra:kubeContext <context> --stack dev",
         );
     });
 
