@@ -3,9 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
     test: {
         include: ["tests/**/*.test.ts"],
-        // Pulumi's runtime keeps its settings and mocks in module state: one process per file.
+        // Test files share their worker process, so the Pulumi SDK and the provider modules load
+        // once per worker instead of once per file. Every program run installs its own mocks and
+        // config (cli/capture.ts); a file that mocks a project module resets the module registry.
         pool: "forks",
-        isolate: true,
+        isolate: false,
         testTimeout: 30_000,
         hookTimeout: 60_000,
     },

@@ -10,8 +10,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ClusterPreflightError } from "../components/cluster";
 import { type CheckResult, runWiringChecks, WiringError } from "../lib/checks";
+import { ClusterPreflightError } from "../lib/preflight";
 import { ConfigError, fullKey, keySpecs } from "../stacks/config";
 import { type Capture, captureProgram } from "./capture";
 import { buildReport, renderMermaid, renderObjects, renderTree, reportJson } from "./report";

@@ -3,11 +3,12 @@
  * validated config and the cluster facts before anything is registered. The composition
  * registers exactly this; the wiring checks run on it first.
  */
-import type { ClusterFacts } from "../components/cluster";
+
 import type { WiringModel } from "../lib/checks";
 import { type Delivery, syncDelivery } from "../lib/delivery";
 import { buildHolderDeployment } from "../lib/holder";
 import { serviceAccountSubject, vaultSecretNames } from "../lib/names";
+import type { ClusterFacts } from "../lib/preflight";
 import { buildSecretProviderClass } from "../lib/secretProviderClass";
 import { buildWizValues } from "../lib/wizValues";
 import type { StackConfig } from "./config";

@@ -8,12 +8,7 @@
  */
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    AksCluster,
-    ClusterPreflightError,
-    clusterReadiness,
-    lookupCluster,
-} from "../components/cluster";
+import { AksCluster, lookupCluster } from "../components/cluster";
 import { KeyVault } from "../components/keyVault";
 import { KeyVaultAccess } from "../components/keyVaultAccess";
 import { WizNamespace } from "../components/namespace";
@@ -24,6 +19,7 @@ import { WizRelease } from "../components/wizRelease";
 import { WorkloadIdentity } from "../components/workloadIdentity";
 import { runWiringChecks, WiringError } from "../lib/checks";
 import { dockerConfigJson } from "../lib/delivery";
+import { ClusterPreflightError, clusterReadiness } from "../lib/preflight";
 import type { StackConfig } from "./config";
 import { designStack, holderName, releaseName, secretProviderClassName } from "./design";
 import { loadRuntimeConfig } from "./runtimeConfig";

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type ClusterFacts, clusterReadiness } from "../../components/cluster";
 import { keyVaultSecretsUserRoleId, roleAssignmentName } from "../../components/keyVaultAccess";
 import {
     federatedCredentialName,
     maxFederatedCredentials,
     tokenExchangeAudience,
 } from "../../components/workloadIdentity";
+import { type ClusterFacts, clusterReadiness } from "../../lib/preflight";
 
 function facts(overrides: Partial<ClusterFacts> = {}): ClusterFacts {
     return {

@@ -3,7 +3,7 @@
  * can't produce a broken link (config validation prevents it), so this suite breaks one link of
  * the design the program computes and checks that the program stops before registering anything.
  */
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WiringModel } from "../../lib/checks";
 import type * as design from "../../stacks/design";
 import { runProgramError } from "../helpers/program";
@@ -21,6 +21,11 @@ vi.mock("../../stacks/design", async (importOriginal) => {
             return result;
         },
     };
+});
+
+beforeAll(() => {
+    // Test files share a process: drop modules another file loaded before the mock existed.
+    vi.resetModules();
 });
 
 beforeEach(() => {
