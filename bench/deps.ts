@@ -10,9 +10,8 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { captureProgram } from "../cli/capture";
-import { readStack, withSecretPlaceholders } from "../cli/stackFiles";
-import { fullKey, keySpecs } from "../stacks/config";
+import { captureStack } from "../cli/capture";
+import { readStack } from "../cli/stackFiles";
 
 export interface PropertyDependencyRecord {
     urn: string;
@@ -41,18 +40,7 @@ async function main(): Promise<void> {
         stack: values.stack,
         stackFile: values["stack-file"],
     });
-    const secretKeys = Object.entries(keySpecs)
-        .filter(([, spec]) => (spec as { secret?: boolean }).secret)
-        .map(([key]) => fullKey(key));
-    const prepared = withSecretPlaceholders(input, secretKeys);
-    const capture = await captureProgram({
-        project: prepared.project,
-        stack: prepared.stack,
-        location: prepared.config["azure-native:location"] ?? "westeurope",
-        config: prepared.config,
-        secretKeys: prepared.secretKeys,
-        entry: prepared.entry,
-    });
+    const capture = await captureStack(input);
     const records: PropertyDependencyRecord[] = capture.resources.map((r) => ({
         urn: r.urn,
         type: r.type,

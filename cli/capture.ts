@@ -4,7 +4,9 @@
  * Output inputs, as the SDK computes them), provider, protect and inputs with secrets masked.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { fullKey, keySpecs } from "../stacks/config";
 import { createMocks, type SimulationOptions } from "./simulator";
+import { type StackInput, withSecretPlaceholders } from "./stackFiles";
 
 export const secretMask = "[secret]";
 export const unknownMask = "[unknown]";
@@ -217,4 +219,25 @@ export async function captureProgram(options: CaptureOptions): Promise<Capture> 
     } finally {
         restore();
     }
+}
+
+/** The program's secret config keys, `namespace:key`. */
+export const secretConfigKeys = Object.entries(keySpecs)
+    .filter(([, spec]) => (spec as { secret?: boolean }).secret)
+    .map(([key]) => fullKey(key));
+
+/**
+ * Runs the program for a stack file as the plan does: every secret replaced by a placeholder,
+ * so that no secret is needed, decrypted or printed.
+ */
+export function captureStack(input: StackInput): Promise<Capture> {
+    const prepared = withSecretPlaceholders(input, secretConfigKeys);
+    return captureProgram({
+        project: prepared.project,
+        stack: prepared.stack,
+        location: prepared.config["azure-native:location"] ?? "westeurope",
+        config: prepared.config,
+        secretKeys: prepared.secretKeys,
+        entry: prepared.entry,
+    });
 }

@@ -12,10 +12,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type CheckResult, runWiringChecks, WiringError } from "../lib/checks";
 import { ClusterPreflightError } from "../lib/preflight";
-import { ConfigError, fullKey, keySpecs } from "../stacks/config";
-import { type Capture, captureProgram } from "./capture";
+import { ConfigError } from "../stacks/config";
+import { type Capture, captureStack } from "./capture";
 import { buildReport, renderMermaid, renderObjects, renderTree, reportJson } from "./report";
-import { readStack, UsageError, withSecretPlaceholders } from "./stackFiles";
+import { readStack, UsageError } from "./stackFiles";
 import { wiringFromCapture } from "./wiring";
 
 export const usage = `Usage: npm run plan -- --stack <name> [options]
@@ -139,19 +139,8 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
             stack: opts.stack,
             stackFile: resolve(opts["stack-file"]),
         });
-        const secretKeys = Object.entries(keySpecs)
-            .filter(([, spec]) => (spec as { secret?: boolean }).secret)
-            .map(([key]) => fullKey(key));
-        const prepared = withSecretPlaceholders(input, secretKeys);
-        meta = { project: prepared.project, stack: prepared.stack };
-        capture = await captureProgram({
-            project: prepared.project,
-            stack: prepared.stack,
-            location: prepared.config["azure-native:location"] ?? "westeurope",
-            config: prepared.config,
-            secretKeys: prepared.secretKeys,
-            entry: prepared.entry,
-        });
+        meta = { project: input.project, stack: input.stack };
+        capture = await captureStack(input);
     } catch (error) {
         return reportFailure(error, io, say);
     }
