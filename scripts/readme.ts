@@ -5,9 +5,9 @@
  *
  *   npx tsx scripts/readme.ts --write
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { main as plan } from "../cli/plan";
 import { keySpecs } from "../stacks/config";
 
 const root = path.join(__dirname, "..");
@@ -33,18 +33,24 @@ export function configTable(): string {
     return ["| Key | Type | Default | Meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
-export function devGraph(): string {
-    const tsx = require.resolve("tsx/cli");
-    const run = spawnSync(
-        process.execPath,
-        [tsx, "cli/plan.ts", "--stack", "dev", "--mermaid", "-"],
+/** What `npm run plan -- --stack dev --mermaid -` prints, as a fenced block. */
+export async function devGraph(): Promise<string> {
+    let graph = "";
+    let errors = "";
+    const code = await plan(
+        ["--cwd", root, "--stack", "dev", "--mermaid", "-"],
         {
-            cwd: root,
-            encoding: "utf8",
+            stdout: (text) => {
+                graph += text;
+            },
+            stderr: (text) => {
+                errors += text;
+            },
         },
+        root,
     );
-    if (run.status !== 0) throw new Error(`plan failed: ${run.stderr}`);
-    return `\`\`\`mermaid\n${run.stdout.trimEnd()}\n\`\`\``;
+    if (code !== 0) throw new Error(`plan failed: ${errors}`);
+    return `\`\`\`mermaid\n${graph.trimEnd()}\n\`\`\``;
 }
 
 export function replaceBlock(text: string, name: string, content: string): string {
@@ -56,13 +62,17 @@ export function replaceBlock(text: string, name: string, content: string): strin
     return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }
 
-export function renderReadme(text: string): string {
-    return replaceBlock(replaceBlock(text, "config-keys", configTable()), "dev-graph", devGraph());
+export async function renderReadme(text: string): Promise<string> {
+    const graph = await devGraph();
+    return replaceBlock(replaceBlock(text, "config-keys", configTable()), "dev-graph", graph);
 }
 
 if (require.main === module) {
     const current = fs.readFileSync(readmePath, "utf8");
-    const next = renderReadme(current);
-    if (process.argv.includes("--write")) fs.writeFileSync(readmePath, next);
-    else process.stdout.write(next);
+    renderReadme(current).then((next) => {
+        if (process.argv.includes("--write")) fs.writeFileSync(readmePath, next);
+        else process.stdout.write(next);
+        // The SDK may keep timers alive after a mock run.
+        process.exit(0);
+    });
 }
