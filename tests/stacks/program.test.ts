@@ -528,6 +528,21 @@ describe("re-runs", () => {
         expect(names(changed)).toEqual(names(prod));
     });
 
+    const suffix = (c: Capture) => one(c, "random:index/randomString:RandomString");
+    it.each([
+        ["clusterDisplayName", { "wiz-infra:clusterDisplayName": "aks-dev-renamed" }],
+        ["namespace", { "wiz-infra:namespace": "security-tools" }],
+        ["wizSensor", { "wiz-infra:wizSensor": "false", "wiz-infra:registryUsername": undefined }],
+        ["holderReadyTimeoutMinutes", { "wiz-infra:holderReadyTimeoutMinutes": "20" }],
+    ] as const)("keeps the vault suffix and vault name when %s changes", async (_, set) => {
+        const changed = await runProgram({ base: "dev", set });
+        // The change took effect: the graph differs somewhere.
+        expect(changed.resources).not.toEqual(dev.resources);
+        expect(suffix(changed).inputs).toEqual(suffix(dev).inputs);
+        expect(suffix(changed).outputs.result).toBe(suffix(dev).outputs.result);
+        expect(one(changed, T.vault).inputs.vaultName).toBe(one(dev, T.vault).inputs.vaultName);
+    });
+
     it("gives other stacks other role assignment names", async () => {
         const other = await runProgram({ base: "prod", stack: "prod-neu" });
         const names = (c: Capture) => byType(c, T.role).map((r) => r.inputs.roleAssignmentName);
