@@ -641,10 +641,20 @@ describe("masked secrets", () => {
         }
     });
 
-    it("never shows the values that stand in for secrets either", () => {
+    it("never shows the values that stand in for secrets either, nor their base64", () => {
         for (const [where, text] of Object.entries(everything)) {
             expect(text.includes("plan-placeholder-for-"), where).toBe(false);
         }
+        const registry = registryOf(path.join(dirs.canary, "Pulumi.canary.yaml"));
+        expect(registry?.username).toBe("wiz-sensor-pull-canary");
+        const placeholders = Object.fromEntries(
+            Object.keys(cipherCanaries).map((k) => [k, secretPlaceholder(k)]),
+        );
+        const needles = [
+            ...secretNeedles(placeholders, registry ? [registry] : []),
+            ...secretNeedles(Object.fromEntries(Object.values(cipherCanaries).map((v) => [v, v]))),
+        ];
+        expect(findLeaks(everything, needles)).toEqual([]);
     });
 
     it("does show plain config values (the scan would see a leak)", () => {
