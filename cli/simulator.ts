@@ -48,6 +48,18 @@ export function simulatedClientConfig(project: string) {
     };
 }
 
+/** JSON with object keys sorted at every depth: the same inputs always give the same text. */
+function canonicalJson(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+    if (value !== null && typeof value === "object") {
+        const entries = Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Inputs)[k])}`);
+        return `{${entries.join(",")}}`;
+    }
+    return JSON.stringify(value) ?? "null";
+}
+
 function stableString(seed: string, length: number, alphabet: string): string {
     const digest = createHash("sha256").update(seed).digest();
     let out = "";
@@ -139,8 +151,11 @@ export function createMocks(options: SimulationOptions): pulumi.runtime.Mocks {
                     (inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") +
                     (inputs.numeric === false ? "" : "0123456789") +
                     (inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+                // The provider replaces a RandomString whose inputs (length, character sets,
+                // keepers) change, with a new value: the simulated value follows the inputs too.
+                const digest = createHash("sha256").update(canonicalJson(inputs)).digest("hex");
                 const result = stableString(
-                    `${options.project}/${options.stack}/${args.name}`,
+                    `${options.project}/${options.stack}/${args.name}/${digest}`,
                     inputs.length,
                     alphabet,
                 );

@@ -7,11 +7,25 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
+import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { type Capture, captureProgram } from "../../cli/capture";
-import { readStack, withSecretPlaceholders } from "../../cli/stackFiles";
+import {
+    readStack,
+    secretPlaceholder,
+    UsageError,
+    withSecretPlaceholders,
+} from "../../cli/stackFiles";
 import { spcSchemaProblems } from "../../lib/spcSchema";
-import { fullKey, keySpecs } from "../../stacks/config";
+import { ConfigError, fullKey, keySpecs } from "../../stacks/config";
+import {
+    findLeaks,
+    type Needle,
+    type Registry,
+    registryOf,
+    searchable,
+    secretNeedles,
+    stackFiles,
+} from "../helpers/leaks";
 import {
     type BadConfig,
     badConfigs,
@@ -104,8 +118,19 @@ const namesKey = (line: string, key: string) =>
 
 const errorLines = (text: string) => text.split("\n").filter((l) => l.startsWith("error:"));
 
-const examples = ["sensor-off", "connector-only", "custom-names", "dev-rbac"] as const;
-type Example = (typeof examples)[number];
+/** Every examples/Pulumi.*.yaml, found on disk. */
+const examples = stackFiles()
+    .filter((s) => s.kind === "example")
+    .map((s) => s.name);
+type Example = string;
+
+/** Every plan run of this file, spawned or in-process: the canary scan reads them all. */
+const planRuns: PlanRun[] = [];
+async function inProcess(args: string[]): Promise<PlanRun> {
+    const result = await planInProcess(args);
+    planRuns.push(result);
+    return result;
+}
 
 /** Bad configs that also run as real processes, with --json and --out that must stay unwritten. */
 const spawnedBadConfigs = ["retention-6", "plain-client-token", "yaml-syntax"];
@@ -133,6 +158,7 @@ const dirs = {} as {
     root: string;
     devA: string;
     devB: string;
+    prod: string;
     canary: string;
     examples: string;
     bad: string;
@@ -169,7 +195,7 @@ function canaryStackText(): string {
 
 beforeAll(() => {
     dirs.root = makeTempDir("plan-e2e");
-    for (const key of ["devA", "devB", "canary", "examples", "bad", "inProcess"] as const) {
+    for (const key of ["devA", "devB", "prod", "canary", "examples", "bad", "inProcess"] as const) {
         dirs[key] = path.join(dirs.root, key);
         fs.mkdirSync(dirs[key]);
     }
@@ -186,7 +212,16 @@ beforeAll(() => {
         path.join(dir, "out"),
     ];
     runs.devA = spawnPlan(["--stack", "dev", ...files(dirs.devA)]);
-    runs.prod = spawnPlan(["--stack", "prod", "--json", "-"]);
+    runs.prod = spawnPlan([
+        "--stack",
+        "prod",
+        "--json",
+        "-",
+        "--mermaid",
+        path.join(dirs.prod, "plan.mmd"),
+        "--out",
+        path.join(dirs.prod, "out"),
+    ]);
     runs.devB = spawnPlan(["--stack", "dev", ...files(dirs.devB)]);
     runs.canary = spawnPlan([
         "--stack-file",
@@ -256,7 +291,7 @@ describe("bad stack files, through main(argv, io)", () => {
     it("plans the unmodified base stack (each case differs from it by its mistake)", async () => {
         const file = path.join(dirs.inProcess, "Pulumi.table-base.yaml");
         fs.writeFileSync(file, stackFileText({ id: "table-base", key: "" }));
-        const result = await planInProcess(args(file, "table-base"));
+        const result = await inProcess(args(file, "table-base"));
         expect(result.stderr).toBe("");
         expect(result.code).toBe(0);
         for (const secret of canaryStrings(Object.values(cipherCanaries))) {
@@ -265,7 +300,7 @@ describe("bad stack files, through main(argv, io)", () => {
     });
 
     it.each(badConfigs)("$id: exit 2, an error: line naming $key", async (c) => {
-        const result = await planInProcess(args(badFile(c), c.id));
+        const result = await inProcess(args(badFile(c), c.id));
         expectRejected(result, c);
         expect(fs.existsSync(path.join(dirs.inProcess, `${c.id}.json`))).toBe(false);
         expect(fs.existsSync(path.join(dirs.inProcess, `${c.id}-out`))).toBe(false);
@@ -277,12 +312,20 @@ describe("a rejected config registers nothing", () => {
         .filter(([, spec]) => (spec as { secret?: boolean }).secret)
         .map(([key]) => fullKey(key));
 
-    /** Prepares the stack as the CLI does and runs the program, expecting it to throw. */
+    /**
+     * Prepares the stack as the CLI does and runs the program, expecting one of them to throw.
+     * `capture` is what the program registered; undefined when reading the file failed first.
+     */
     async function failedCapture(id: string): Promise<{ error: Error; capture?: Capture }> {
-        const input = withSecretPlaceholders(
-            readStack({ projectDir, stackFile: badFile({ id }) }),
-            secretKeys,
-        );
+        let input: ReturnType<typeof readStack>;
+        try {
+            input = withSecretPlaceholders(
+                readStack({ projectDir, stackFile: badFile({ id }) }),
+                secretKeys,
+            );
+        } catch (error) {
+            return { error: error as Error };
+        }
         try {
             await captureProgram({
                 project: input.project,
@@ -293,27 +336,51 @@ describe("a rejected config registers nothing", () => {
                 entry: input.entry,
             });
         } catch (error) {
-            return { error: error as Error, capture: (error as { capture?: Capture }).capture };
+            const capture = (error as { capture?: Capture }).capture;
+            expect(capture, "the program ran: its capture comes with its error").toBeDefined();
+            return { error: error as Error, capture };
         }
         throw new Error(`${id} was expected to fail`);
     }
 
-    it.each([
-        ["retention-91", "wiz-infra:keyVaultSoftDeleteRetentionDays"],
-        ["no-cluster-name", "wiz-infra:clusterName"],
-        ["nothing-installed", "wiz-infra:wizConnector"],
-        ["context-without-kubeconfig", "wiz-infra:kubeContext"],
-    ])("%s: a ConfigError about %s, and no resource but the root stack", async (id, key) => {
-        const { error, capture } = await failedCapture(id);
-        expect(error.name).toBe("ConfigError");
-        expect((error as Error & { issues: { key: string }[] }).issues.map((i) => i.key)).toContain(
-            key,
-        );
-        expect(capture).toBeDefined();
-        // Every registration attempt is recorded, answered or not.
-        const attempted = (capture?.resources ?? []).map((r) => r.type);
-        expect(attempted.filter((t) => t !== types.stack)).toEqual([]);
-    });
+    it.each(badConfigs)(
+        "$id: a config or usage error naming $key, and no resource but the root stack",
+        async (c) => {
+            const { error, capture } = await failedCapture(c.id);
+            const context = `${c.id}: ${error.name}: ${error.message}`;
+            // The classes the CLI maps to exit 2; anything else would be a plan error (3).
+            expect(error instanceof ConfigError || error instanceof UsageError, context).toBe(true);
+            const lines =
+                error instanceof ConfigError ? error.issues.map((i) => i.message) : [error.message];
+            expect(
+                lines.some((l) => namesKey(l, c.key)),
+                context,
+            ).toBe(true);
+            if (error instanceof ConfigError) {
+                expect(
+                    error.issues.map((i) => i.key),
+                    context,
+                ).toContain(c.key);
+            }
+            for (const secret of [
+                ...canaryStrings(Object.values(cipherCanaries)),
+                ...(c.secrets ?? []),
+                "plan-placeholder-for-",
+            ]) {
+                expect(error.message.includes(secret), `${secret} echoed: ${context}`).toBe(false);
+            }
+            if (capture === undefined) {
+                // Only a file that cannot be read as a stack stops before the program runs.
+                expect(c.raw, context).toBeDefined();
+                return;
+            }
+            // Every registration attempt is recorded, answered or not: only the root stack.
+            expect(
+                capture.resources.map((r) => r.type),
+                context,
+            ).toEqual([types.stack]);
+        },
+    );
 });
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as PlanJson;
@@ -574,10 +641,20 @@ describe("masked secrets", () => {
         }
     });
 
-    it("never shows the values that stand in for secrets either", () => {
+    it("never shows the values that stand in for secrets either, nor their base64", () => {
         for (const [where, text] of Object.entries(everything)) {
             expect(text.includes("plan-placeholder-for-"), where).toBe(false);
         }
+        const registry = registryOf(path.join(dirs.canary, "Pulumi.canary.yaml"));
+        expect(registry?.username).toBe("wiz-sensor-pull-canary");
+        const placeholders = Object.fromEntries(
+            Object.keys(cipherCanaries).map((k) => [k, secretPlaceholder(k)]),
+        );
+        const needles = [
+            ...secretNeedles(placeholders, registry ? [registry] : []),
+            ...secretNeedles(Object.fromEntries(Object.values(cipherCanaries).map((v) => [v, v]))),
+        ];
+        expect(findLeaks(everything, needles)).toEqual([]);
     });
 
     it("does show plain config values (the scan would see a leak)", () => {
@@ -721,11 +798,13 @@ describe("examples/", () => {
         // The same main() the spawned runs above go through, in this process: each plan here
         // costs a program run instead of a Node start and the SDK's load.
         for (const name of examples) {
-            results[name] = await planInProcess([
+            results[name] = await inProcess([
                 "--stack-file",
                 `examples/Pulumi.${name}.yaml`,
                 "--json",
                 path.join(dirs.examples, `${name}.json`),
+                "--mermaid",
+                path.join(dirs.examples, `${name}.mmd`),
                 "--out",
                 path.join(dirs.examples, `${name}-out`),
             ]);
@@ -748,6 +827,12 @@ describe("examples/", () => {
                 fs.readFileSync(path.join(projectDir, "examples", `Pulumi.${name}.yaml`), "utf8"),
             ) as { config: Record<string, unknown> }
         ).config;
+
+    it("finds every example, the four described in examples/README.md among them", () => {
+        expect(examples).toEqual(
+            expect.arrayContaining(["sensor-off", "connector-only", "custom-names", "dev-rbac"]),
+        );
+    });
 
     it.each(examples)(
         "Pulumi.%s.yaml has a header comment, no secret, and its plan command",
@@ -858,7 +943,7 @@ describe("bad arguments", () => {
     }, 120_000);
 
     it.each(Object.entries(badArgs))("%s: exit 2 with one error: line", async (_, c) => {
-        expectRefused(await planInProcess([...c.argv]), c.says);
+        expectRefused(await inProcess([...c.argv]), c.says);
     });
 });
 
@@ -880,4 +965,94 @@ describe("bad stack files, as real processes", () => {
         },
         120_000,
     );
+});
+
+describe("canary scan of every plan", () => {
+    const stackSecretKeys = Object.entries(keySpecs)
+        .filter(([, spec]) => (spec as { secret?: boolean }).secret)
+        .map(([key]) => fullKey(key));
+    /** Stack files this file wrote: the inputs, which hold the ciphertexts on purpose. */
+    const isInputStackFile = (file: string) => /(^|[/\\])Pulumi\.[^/\\]+\.yaml$/.test(file);
+    let texts: Record<string, string>;
+    let needles: Needle[];
+
+    beforeAll(async () => {
+        const spawned = await Promise.all(Object.values(runs));
+        const tableBase = path.join(dirs.root, "Pulumi.table-base.yaml");
+        fs.writeFileSync(tableBase, stackFileText({ id: "table-base", key: "" }));
+        const registries = [
+            ...stackFiles().map((s) => s.file),
+            path.join(dirs.canary, "Pulumi.canary.yaml"),
+            tableBase,
+        ]
+            .map(registryOf)
+            .filter((r): r is Registry => r !== undefined);
+        const ciphertexts = canaryStrings([
+            ...Object.values(cipherCanaries),
+            ...badConfigs.flatMap((c) => c.secrets ?? []),
+        ]);
+        needles = [
+            // What the plan puts in place of every secret, as the program would use it.
+            ...secretNeedles(
+                Object.fromEntries(stackSecretKeys.map((k) => [k, secretPlaceholder(k)])),
+                registries,
+            ),
+            ...ciphertexts.flatMap((v) => secretNeedles({ [`ciphertext ${v}`]: v })),
+            { label: "a placeholder", text: "plan-placeholder-for-" },
+        ];
+        texts = {};
+        const parsed = (file: string, content: string): unknown => {
+            try {
+                if (file.endsWith(".json") || content.startsWith("{")) return JSON.parse(content);
+                if (file.endsWith(".yaml")) return parseAllDocuments(content).map((d) => d.toJS());
+            } catch {
+                // Not a document: the text alone is scanned.
+            }
+            return undefined;
+        };
+        const add = (where: string, content: string) => {
+            texts[where] = `${content}\n${searchable(parsed(where, content) ?? "")}`;
+        };
+        for (const r of [...spawned, ...planRuns]) {
+            add(`stdout of plan ${r.args.join(" ")}`, r.stdout);
+            add(`stderr of plan ${r.args.join(" ")}`, r.stderr);
+        }
+        for (const [file, content] of Object.entries(readTree(dirs.root))) {
+            if (!isInputStackFile(file)) add(file, content);
+        }
+    }, 120_000);
+
+    it("reads the text, JSON, Mermaid and YAML of dev, prod, the canary stack and every example", () => {
+        const files = Object.keys(texts);
+        const expected = [
+            ...["devA", "devB", "canary"].flatMap((d) => [`${d}/plan.json`, `${d}/plan.mmd`]),
+            "prod/plan.mmd",
+            ...examples.flatMap((n) => [`examples/${n}.json`, `examples/${n}.mmd`]),
+        ].map((f) => f.split("/").join(path.sep));
+        expect(files).toEqual(expect.arrayContaining(expected));
+        const outDirs = [
+            ...["devA", "prod", "canary"].map((d) => `${d}/out/`),
+            ...examples.map((n) => `examples/${n}-out/`),
+        ];
+        for (const out of outDirs) {
+            expect(
+                files.some((f) => f.split(path.sep).join("/").startsWith(out)),
+                `YAML under ${out}`,
+            ).toBe(true);
+        }
+        // Every table case and every example went through a recorded in-process run.
+        expect(planRuns.length).toBeGreaterThanOrEqual(badConfigs.length + examples.length);
+        // Positive control: plain values of each example are visible to the scan.
+        for (const s of stackFiles().filter((x) => x.kind === "example")) {
+            const group = readStack({ projectDir, stackFile: s.file }).config[
+                "wiz-infra:resourceGroupName"
+            ];
+            expect(texts[path.join("examples", `${s.name}.json`)], s.name).toContain(group);
+        }
+    });
+
+    it("finds no placeholder, ciphertext, docker config JSON, nor their base64, anywhere", () => {
+        expect(needles.length).toBeGreaterThan(50);
+        expect(findLeaks(texts, needles)).toEqual([]);
+    });
 });

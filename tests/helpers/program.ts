@@ -19,6 +19,8 @@ export const canaries = {
 export interface RunOptions {
     /** Committed stack file to start from. */
     base?: "dev" | "prod";
+    /** Any stack file to start from instead (an example); the stack is named after it. */
+    stackFile?: string;
     stack?: string;
     /** Config keys to set (`namespace:key`); `undefined` removes a key. */
     set?: Record<string, string | undefined>;
@@ -32,10 +34,13 @@ export interface RunOptions {
 }
 
 export function stackConfig(options: RunOptions = {}): {
+    stack: string;
     config: Record<string, string>;
     secretKeys: string[];
 } {
-    const input = readStack({ projectDir, stack: options.base ?? "dev" });
+    const input = options.stackFile
+        ? readStack({ projectDir, stackFile: options.stackFile })
+        : readStack({ projectDir, stack: options.base ?? "dev" });
     const config = { ...input.config };
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries({ ...canaries, ...options.secrets })) {
@@ -50,14 +55,14 @@ export function stackConfig(options: RunOptions = {}): {
         if (value === undefined) delete config[key];
         else config[key] = value;
     }
-    return { config, secretKeys };
+    return { stack: options.stack ?? input.stack, config, secretKeys };
 }
 
 export async function runProgram(options: RunOptions = {}): Promise<Capture> {
-    const { config, secretKeys } = stackConfig(options);
+    const { stack, config, secretKeys } = stackConfig(options);
     return captureProgram({
         project: "wiz-infra",
-        stack: options.stack ?? options.base ?? "dev",
+        stack,
         location: config["azure-native:location"] ?? "westeurope",
         cluster: options.cluster,
         config,

@@ -7,11 +7,21 @@ import type { Capture, CapturedResource } from "../../cli/capture";
 import { simulatedClientConfig, simulatedGuid } from "../../cli/simulator";
 import { parseObjectsParameter } from "../../lib/secretProviderClass";
 import {
+    findLeaks,
+    type Registry,
+    registryOf,
+    type StackFile,
+    searchable,
+    secretNeedles,
+    stackFiles,
+} from "../helpers/leaks";
+import {
     byType,
     canaries,
     one,
     runProgram,
     runProgramError,
+    stackConfig,
     transitiveDependencies,
 } from "../helpers/program";
 
@@ -369,23 +379,88 @@ describe("stack variations", () => {
 });
 
 describe("secrets never leak", () => {
-    const leaks = (c: Capture) => {
-        const text = JSON.stringify(c);
-        return Object.values(canaries).flatMap((canary) =>
-            [canary, Buffer.from(canary).toString("base64")].filter((needle) =>
-                text.includes(needle),
-            ),
-        );
+    const stacks = stackFiles();
+    const registries = stacks
+        .map((s) => registryOf(s.file))
+        .filter((r): r is Registry => r !== undefined);
+    const needles = secretNeedles(canaries, registries);
+    // One run per stack, made by the first test that needs it: a stack that fails to build
+    // fails its own tests and leaves the other stacks' scans running.
+    const runs = new Map<string, Promise<Capture>>();
+    const captureOf = ({ kind, name, file }: StackFile): Promise<Capture> => {
+        const committed = kind === "project" ? { dev, prod }[name] : undefined;
+        if (committed) return Promise.resolve(committed);
+        if (!runs.has(file)) runs.set(file, runProgram({ stackFile: file }));
+        return runs.get(file) as Promise<Capture>;
     };
 
-    it("keeps canary secret values out of inputs, outputs and logs", () => {
-        expect(leaks(dev)).toEqual([]);
-        expect(leaks(prod)).toEqual([]);
+    /** Everything a run shows: every resource's inputs and outputs, the Helm values, logs. */
+    const texts = (c: Capture): Record<string, string> => ({
+        "resource inputs": searchable(c.resources.map((r) => [r.urn, r.inputs])),
+        "resource outputs": searchable(c.resources.map((r) => [r.urn, r.outputs])),
+        "Helm values": searchable(byType(c, T.release).map((r) => r.inputs.values)),
+        "stack outputs": searchable(c.outputs),
+        logs: searchable(c.logs),
+        capture: searchable(c),
     });
 
-    it("keeps the Helm values free of secrets", () => {
-        expect(JSON.stringify(values(dev))).not.toContain("[secret]");
+    it("scans dev, prod and every example stack", () => {
+        const names = stacks.map((s) => `${s.kind}:${s.name}`);
+        expect(names).toEqual(expect.arrayContaining(["project:dev", "project:prod"]));
+        expect(names.filter((n) => n.startsWith("example:")).length).toBeGreaterThanOrEqual(4);
+        // The docker config JSON of every stack with a sensor is among the needles.
+        expect(registries.map((r) => r.username)).toEqual(
+            expect.arrayContaining(["wiz-sensor-pull-dev", "wiz-sensor-pull-prod"]),
+        );
     });
+
+    it.each(stacks)(
+        "$kind $name: no canary nor its base64 in inputs, outputs, Helm values or logs",
+        async (stack) => {
+            const c = await captureOf(stack);
+            expect(byType(c, T.release)).toHaveLength(1);
+            expect(byType(c, T.secret).length).toBeGreaterThanOrEqual(2);
+            const shown = texts(c);
+            // Positive control: plain config values are visible to the scan.
+            const input = stackConfig({ stackFile: stack.file }).config;
+            expect(shown["resource inputs"]).toContain(input["wiz-infra:resourceGroupName"]);
+            expect(shown["Helm values"]).toContain(
+                input["wiz-infra:clusterDisplayName"] || input["wiz-infra:clusterName"],
+            );
+            expect(findLeaks(shown, needles)).toEqual([]);
+        },
+    );
+
+    it.each(stacks)("$kind $name: Helm values hold no secret Output", async (stack) => {
+        const c = await captureOf(stack);
+        expect(JSON.stringify(values(c))).not.toContain("[secret]");
+    });
+
+    const secretKeys = Object.keys(canaries) as (keyof typeof canaries)[];
+    it.each(stacks.flatMap((s) => secretKeys.map((key) => ({ ...s, key }))))(
+        "$kind $name: $key given in plain text stops the run without echoing any canary",
+        async ({ file, key }) => {
+            const { error, capture } = await runProgramError({ stackFile: file, plainKeys: [key] });
+            expect(error.name).toBe("ConfigError");
+            expect(error.message).toContain(key);
+            expect(capture.resources.filter((r) => r.type !== T.stack)).toEqual([]);
+            const shown = { "error message": `${error.message}\n${String(error)}` };
+            expect(findLeaks({ ...shown, ...texts(capture) }, needles)).toEqual([]);
+        },
+    );
+
+    it.each(stacks)(
+        "$kind $name: a cluster preflight failure echoes no canary",
+        async ({ file }) => {
+            const { error, capture } = await runProgramError({
+                stackFile: file,
+                cluster: { workloadIdentityEnabled: false },
+            });
+            expect(error.name).toBe("ClusterPreflightError");
+            const shown = { "error message": `${error.message}\n${String(error)}` };
+            expect(findLeaks({ ...shown, ...texts(capture) }, needles)).toEqual([]);
+        },
+    );
 
     it("refuses a secret given in plain text before registering anything", async () => {
         const { error, capture } = await runProgramError({
@@ -451,6 +526,21 @@ describe("re-runs", () => {
         expect(one(changed, T.vault).inputs.vaultName).toBe(one(prod, T.vault).inputs.vaultName);
         const names = (c: Capture) => byType(c, T.role).map((r) => r.inputs.roleAssignmentName);
         expect(names(changed)).toEqual(names(prod));
+    });
+
+    const suffix = (c: Capture) => one(c, "random:index/randomString:RandomString");
+    it.each([
+        ["clusterDisplayName", { "wiz-infra:clusterDisplayName": "aks-dev-renamed" }],
+        ["namespace", { "wiz-infra:namespace": "security-tools" }],
+        ["wizSensor", { "wiz-infra:wizSensor": "false", "wiz-infra:registryUsername": undefined }],
+        ["holderReadyTimeoutMinutes", { "wiz-infra:holderReadyTimeoutMinutes": "20" }],
+    ] as const)("keeps the vault suffix and vault name when %s changes", async (_, set) => {
+        const changed = await runProgram({ base: "dev", set });
+        // The change took effect: the graph differs somewhere.
+        expect(changed.resources).not.toEqual(dev.resources);
+        expect(suffix(changed).inputs).toEqual(suffix(dev).inputs);
+        expect(suffix(changed).outputs.result).toBe(suffix(dev).outputs.result);
+        expect(one(changed, T.vault).inputs.vaultName).toBe(one(dev, T.vault).inputs.vaultName);
     });
 
     it("gives other stacks other role assignment names", async () => {
