@@ -8,15 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { type Capture, captureProgram } from "../../cli/capture";
-import {
-    readStack,
-    secretPlaceholder,
-    UsageError,
-    withSecretPlaceholders,
-} from "../../cli/stackFiles";
+import { type Capture, captureStack, secretConfigKeys } from "../../cli/capture";
+import { readStack, secretPlaceholder, UsageError } from "../../cli/stackFiles";
 import { spcSchemaProblems } from "../../lib/spcSchema";
-import { ConfigError, fullKey, keySpecs } from "../../stacks/config";
+import { ConfigError } from "../../stacks/config";
 import {
     findLeaks,
     type Needle,
@@ -310,10 +305,6 @@ describe("bad stack files, through main(argv, io)", () => {
 });
 
 describe("a rejected config registers nothing", () => {
-    const secretKeys = Object.entries(keySpecs)
-        .filter(([, spec]) => (spec as { secret?: boolean }).secret)
-        .map(([key]) => fullKey(key));
-
     /**
      * Prepares the stack as the CLI does and runs the program, expecting one of them to throw.
      * `capture` is what the program registered; undefined when reading the file failed first.
@@ -321,22 +312,12 @@ describe("a rejected config registers nothing", () => {
     async function failedCapture(id: string): Promise<{ error: Error; capture?: Capture }> {
         let input: ReturnType<typeof readStack>;
         try {
-            input = withSecretPlaceholders(
-                readStack({ projectDir, stackFile: badFile({ id }) }),
-                secretKeys,
-            );
+            input = readStack({ projectDir, stackFile: badFile({ id }) });
         } catch (error) {
             return { error: error as Error };
         }
         try {
-            await captureProgram({
-                project: input.project,
-                stack: input.stack,
-                location: input.config["azure-native:location"] ?? "westeurope",
-                config: input.config,
-                secretKeys: input.secretKeys,
-                entry: input.entry,
-            });
+            await captureStack(input);
         } catch (error) {
             const capture = (error as { capture?: Capture }).capture;
             expect(capture, "the program ran: its capture comes with its error").toBeDefined();
@@ -974,9 +955,7 @@ describe("bad stack files, as real processes", () => {
 });
 
 describe("canary scan of every plan", () => {
-    const stackSecretKeys = Object.entries(keySpecs)
-        .filter(([, spec]) => (spec as { secret?: boolean }).secret)
-        .map(([key]) => fullKey(key));
+    const stackSecretKeys = secretConfigKeys;
     /** Stack files this file wrote: the inputs, which hold the ciphertexts on purpose. */
     const isInputStackFile = (file: string) => /(^|[/\\])Pulumi\.[^/\\]+\.yaml$/.test(file);
     let texts: Record<string, string>;
