@@ -151,6 +151,28 @@ const cases: BadConfig[] = [
     { id: "namespace-underscore", key: namespace, set: { [namespace]: "wiz_system" } },
     { id: "namespace-64", key: namespace, set: { [namespace]: "n".repeat(64) } },
     {
+        id: "namespace-kube-system",
+        key: namespace,
+        set: { [namespace]: "kube-system" },
+        says: /cluster's own/,
+    },
+    {
+        id: "sa-name-default",
+        key: "wiz-infra:serviceAccountName",
+        set: { "wiz-infra:serviceAccountName": "default" },
+    },
+    {
+        id: "registry-user-colon",
+        key: "wiz-infra:registryUsername",
+        set: { "wiz-infra:registryUsername": "team:pull" },
+    },
+    {
+        id: "prefix-typo",
+        key: "wiz-infr:namespace",
+        set: { "wiz-infr:namespace": "security-tools" },
+        says: /not in the wiz-infra namespace/,
+    },
+    {
         id: "sa-name-dot",
         key: "wiz-infra:serviceAccountName",
         set: { "wiz-infra:serviceAccountName": "wiz.reader" },
