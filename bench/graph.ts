@@ -7,6 +7,7 @@
  * with the per-property dependencies of the capture: an edge that some input property carries is
  * "data"; any other dependency is "explicit" and must match a documented ordering constraint.
  */
+import type { PlanReport } from "../cli/report";
 import {
     estimateFor,
     isComponentType,
@@ -16,15 +17,8 @@ import {
     type TimeEstimate,
 } from "./estimates";
 
-export interface PlanResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    dependencies: string[];
-    provider: string | null;
-    inputs: Record<string, unknown>;
-}
+/** A resource as the plan's JSON report (`--json`) lists it. */
+export type PlanResource = PlanReport["resources"][number];
 
 export type Via = "dependency" | "provider" | "parent";
 
