@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { invocationDir } from "../cli/invocation";
 import type { PropertyDependencyRecord } from "./deps";
 import { estimateFor, orderingConstraints, provisioningTimes } from "./estimates";
 import {
@@ -102,9 +103,25 @@ function parseOptions(argv: string[]): Options | "help" {
             process.env.BENCH_TYPECHECK_RUNS,
             0,
         ),
-        markdown: values.markdown,
-        results: values.results ?? path.join(root, "bench", "results", "latest.json"),
+        markdown: writable("--markdown", values.markdown),
+        results: values.results
+            ? path.resolve(invocationDir("bench"), values.results)
+            : path.join(root, "bench", "results", "latest.json"),
     };
+}
+
+/**
+ * A file option as an absolute path (relative ones from where the user ran npm), refused before
+ * the minutes of measuring when its directory is not there to write into.
+ */
+function writable(flag: string, file: string | undefined): string | undefined {
+    if (file === undefined) return undefined;
+    const target = path.resolve(invocationDir("bench"), file);
+    const dir = fs.statSync(path.dirname(target), { throwIfNoEntry: false });
+    if (!dir?.isDirectory()) throw new Error(`${flag}: ${path.dirname(target)} is not a directory`);
+    if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
+        throw new Error(`${flag}: ${target} is a directory`);
+    return target;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,7 +530,7 @@ function stackText(result: StackResult): string {
     }
     if (result.error) lines.push(`  note: ${result.error}`);
     lines.push(
-        `  ${a.custom} resources to create (${a.resources - a.custom} components and stack).`,
+        `  ${a.resources} resources to create: ${a.custom} cloud or cluster resources, ${a.resources - a.custom} components and stack.`,
         `  Critical path, longest by count: ${a.byCount.urns.length} resources, ESTIMATED ${secondsRange(a.byCount)}`,
         ...chainLines(result, a.byCount),
     );
@@ -887,7 +904,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(renderText(report));
 
     if (opts.markdown) {
-        writeMarkdown(path.resolve(opts.markdown), renderMarkdown(report));
+        writeMarkdown(opts.markdown, renderMarkdown(report));
         progress(`wrote ${opts.markdown}`);
     }
     fs.mkdirSync(path.dirname(opts.results), { recursive: true });

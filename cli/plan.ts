@@ -14,6 +14,7 @@ import { type CheckResult, runWiringChecks, WiringError } from "../lib/checks";
 import { ClusterPreflightError } from "../lib/preflight";
 import { ConfigError } from "../stacks/config";
 import { type Capture, captureStack } from "./capture";
+import { invocationDir } from "./invocation";
 import { buildReport, renderMermaid, renderObjects, renderTree, reportJson } from "./report";
 import { readStack, UsageError } from "./stackFiles";
 import { wiringFromCapture } from "./wiring";
@@ -27,7 +28,7 @@ Options:
   --stack <name>        stack to plan (reads Pulumi.<name>.yaml)
   --stack-file <path>   plan this stack file instead of --stack (the stack name comes from
                         its file name, Pulumi.<name>.yaml)
-  --cwd <dir>           project directory holding Pulumi.yaml (default: current directory)
+  --cwd <dir>           project directory holding Pulumi.yaml (default: this project)
   --json <file|->       write the plan as JSON
   --mermaid <file|->    write the dependency graph as a Mermaid flowchart
   --out <dir>           write the rendered Kubernetes objects and Helm values as YAML
@@ -69,11 +70,19 @@ function write(target: string, content: string, io: Outputs, written: string[]):
 }
 
 /**
- * The directory relative paths are taken from: `npm run plan` starts the script in the package
- * root, and tells where the user was in INIT_CWD.
+ * Why `target` cannot be written as a file (or, with `directory`, as a directory), checked before
+ * the plan runs so that a wrong path costs nothing and leaves no half-written set of files.
  */
-export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
-    return env.npm_lifecycle_event === "plan" && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+function outputProblem(target: string, directory: boolean): string | undefined {
+    const stat = (p: string) => fs.statSync(p, { throwIfNoEntry: false });
+    const own = stat(target);
+    if (own?.isDirectory() && !directory) return `${target} is a directory, not a file`;
+    if (own && !own.isDirectory() && directory) return `${target} is a file, not a directory`;
+    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+        const found = stat(dir);
+        if (found) return found.isDirectory() ? undefined : `${dir} is a file, not a directory`;
+        if (path.dirname(dir) === dir) return undefined;
+    }
 }
 
 /**
@@ -87,6 +96,7 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
             args: a,
             strict: true,
             allowPositionals: false,
+            tokens: true,
             options: {
                 stack: { type: "string" },
                 "stack-file": { type: "string" },
@@ -104,6 +114,18 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
         return exitCodes.invalid;
     }
     const opts = args.values;
+    // parseArgs keeps the last of a repeated option: say so rather than plan something else.
+    const given = (args.tokens ?? []).flatMap((t) => (t.kind === "option" ? [t.name] : []));
+    const repeated = given.find((name, i) => given.indexOf(name) !== i);
+    if (repeated) {
+        io.stderr(`error: --${repeated} is given more than once\n`);
+        return exitCodes.invalid;
+    }
+    const empty = Object.entries(opts).find(([, v]) => v === "");
+    if (empty) {
+        io.stderr(`error: --${empty[0]} needs a value\n`);
+        return exitCodes.invalid;
+    }
     if (opts.help) {
         io.stdout(`${usage}\n`);
         return exitCodes.ok;
@@ -116,11 +138,6 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
         io.stderr("error: give --stack or --stack-file, not both\n");
         return exitCodes.invalid;
     }
-    const empty = Object.entries(opts).find(([, v]) => v === "");
-    if (empty) {
-        io.stderr(`error: --${empty[0]} needs a value\n`);
-        return exitCodes.invalid;
-    }
     const resolve = (p: string | undefined) =>
         p === undefined || p === "-" ? p : path.resolve(from, p);
     const toStdout = [opts.json, opts.mermaid].filter((t) => t === "-").length;
@@ -130,6 +147,19 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
     }
     // With machine output on stdout, the human summary goes to stderr.
     const say = toStdout > 0 ? io.stderr : io.stdout;
+
+    const json = resolve(opts.json);
+    const mermaid = resolve(opts.mermaid);
+    const out = resolve(opts.out);
+    const problems = [
+        json && json !== "-" ? outputProblem(json, false) : undefined,
+        mermaid && mermaid !== "-" ? outputProblem(mermaid, false) : undefined,
+        out ? outputProblem(out, true) : undefined,
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length > 0) {
+        for (const problem of problems) io.stderr(`error: cannot write: ${problem}\n`);
+        return exitCodes.invalid;
+    }
 
     let capture: Capture;
     let meta: { project: string; stack: string };
@@ -160,9 +190,6 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
     const report = buildReport(meta, capture, checks);
 
     const written: string[] = [];
-    const json = resolve(opts.json);
-    const mermaid = resolve(opts.mermaid);
-    const out = resolve(opts.out);
     try {
         if (json) write(json, reportJson(report), io, written);
         if (mermaid) write(mermaid, renderMermaid(report), io, written);
@@ -217,7 +244,7 @@ if (require.main === module) {
             stdout: (t) => process.stdout.write(t),
             stderr: (t) => process.stderr.write(t),
         },
-        invocationDir(),
+        invocationDir("plan"),
     ).then(
         (code) => {
             process.exitCode = code;

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import { ConfigError } from "../stacks/config";
 
 export interface StackInput {
@@ -32,6 +32,24 @@ export function secretPlaceholder(key: string): string {
     return `plan-placeholder-for-${key.replace(/[^A-Za-z0-9]/g, "-")}`;
 }
 
+/** One line about a YAML problem: what and where, never the text around it (it may hold a secret). */
+function yamlProblem(file: string, text: string, error: YAMLError): ConfigError {
+    const name = path.basename(file);
+    const what = error.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+    const at = error.linePos?.[0];
+    const where = at ? ` at line ${at.line}, column ${at.col}` : "";
+    // A repeated key is named: keys are never secrets, and the line number alone hides which.
+    const line = at ? (text.split("\n")[at.line - 1] ?? "") : "";
+    const key =
+        error.code === "DUPLICATE_KEY" ? /^\s*(["']?)(.+?)\1\s*:(\s|$)/.exec(line)?.[2] : "";
+    return new ConfigError([
+        {
+            key: key || name,
+            message: `${name} is not valid YAML${where}: ${what}${key ? ` (${key})` : ""}`,
+        },
+    ]);
+}
+
 function readYaml(file: string): unknown {
     let text: string;
     try {
@@ -39,17 +57,20 @@ function readYaml(file: string): unknown {
     } catch {
         throw new UsageError(`cannot read ${file}`);
     }
+    // Merge keys (<<) as Pulumi's own YAML reader takes them. Warnings count as errors: the
+    // parser's own report of them quotes the file, secrets and all.
+    const doc = parseDocument(text, { merge: true });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw yamlProblem(file, text, problem);
     try {
-        return parse(text);
-    } catch (error) {
-        // The parser's first line says what and where; the code frame after it is multi-line.
-        const first = String((error as Error).message)
-            .split("\n")[0]
-            .replace(/:\s*$/, "");
+        return doc.toJS();
+    } catch {
+        // An alias to an anchor defined later or nowhere; its name is not repeated here, since it
+        // may be a value that only looked like an alias.
         throw new ConfigError([
             {
                 key: path.basename(file),
-                message: `${path.basename(file)} is not valid YAML: ${first}`,
+                message: `${path.basename(file)} is not valid YAML: a value starts with '*' but no anchor of that name comes before it; quote the value`,
             },
         ]);
     }
@@ -109,6 +130,7 @@ export function readStack(options: {
             `stack name ${JSON.stringify(stack)} is not valid: Pulumi allows 1-100 letters, digits, '-', '_' and '.'`,
         );
     if (!fs.existsSync(stackFile)) {
+        if (options.stackFile) throw new UsageError(`no stack file ${stackFile}`);
         const known = fs
             .readdirSync(projectDir)
             .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])

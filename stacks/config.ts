@@ -357,13 +357,12 @@ function issueFor(
     key: ConfigKey,
     raw: string | undefined,
     stack: string,
-    options: { rule?: string; fix?: string; hidden?: boolean } = {},
+    options: { rule?: string; fix?: string } = {},
 ): ConfigIssue {
     const spec: KeySpec = keySpecs[key];
-    const hidden = options.hidden === true || spec.secret === true;
     return {
         key: fullKey(key),
-        message: `${fullKey(key)} ${options.rule ?? spec.rule}; ${received(raw, hidden)}. Fix: ${options.fix ?? fill(spec.fix, key, stack)}`,
+        message: `${fullKey(key)} ${options.rule ?? spec.rule}; ${received(raw, spec.secret === true)}. Fix: ${options.fix ?? fill(spec.fix, key, stack)}`,
     };
 }
 
@@ -400,8 +399,9 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
     for (const [k, v] of Object.entries(values)) {
         if (!k.startsWith(prefix)) {
             const namespace = k.split(":")[0];
-            // Other namespaces belong to providers; one a letter or two from ours is a typo.
-            if (distance(namespace.toLowerCase(), projectName) <= 2) {
+            // Other namespaces belong to providers; one close to ours is a typo.
+            const lower = namespace.toLowerCase();
+            if (lower.startsWith("wiz") || distance(lower, projectName) <= 2) {
                 issues.push({
                     key: k,
                     message: `${k} is not in the ${projectName} namespace, so the program would never read it. Fix: pulumi config rm ${k} --stack ${stack} and set it as ${prefix}${k.slice(namespace.length + 1)}`,
@@ -437,9 +437,16 @@ export function parseStackConfig(input: ConfigInput): LoadedConfig {
             });
             continue;
         }
+        if (!spec.secret && secretKeys.has(fullKey(key))) {
+            issues.push({
+                key: fullKey(key),
+                message: `${fullKey(key)} is stored as a secret but is not one: its value goes into names, labels and outputs. Fix: pulumi config rm ${fullKey(key)} --stack ${stack} && pulumi config set ${fullKey(key)} <value> --stack ${stack}`,
+            });
+            continue;
+        }
         const result = spec.schema.safeParse(value);
         if (result.success) parsed[key] = result.data;
-        else issues.push(issueFor(key, value, stack, { hidden: secretKeys.has(fullKey(key)) }));
+        else issues.push(issueFor(key, value, stack));
     }
 
     const location = values["azure-native:location"];

@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exitCodes, invocationDir, main } from "../../cli/plan";
+import { invocationDir } from "../../cli/invocation";
+import { exitCodes, main } from "../../cli/plan";
 import { makeTempDir, projectDir, removeTempDirs, stackTraceLine } from "./harness";
 
 interface Result {
@@ -61,6 +62,22 @@ describe("argument combinations", () => {
         );
     });
 
+    it.each([
+        ["--stack", "dev", "--stack", "prod"],
+        ["--stack-file", "examples/Pulumi.dev-rbac.yaml", "--stack-file", "Pulumi.dev.yaml"],
+    ])("refuses a repeated option: %s … %s", async (...argv) => {
+        expectOneError(await plan(argv), new RegExp(`${argv[0]} is given more than once`));
+    });
+
+    it("says an empty --stack needs a value rather than that it is missing", async () => {
+        expectOneError(await plan(["--stack="]), /--stack needs a value/);
+    });
+
+    it("names a missing --stack-file without listing the project's stacks", async () => {
+        const result = await plan(["--stack-file", "examples/Pulumi.nothing.yaml"]);
+        expectOneError(result, /no stack file .*examples\/Pulumi\.nothing\.yaml$/);
+    });
+
     it.each(["--json=", "--mermaid=", "--out=", "--cwd="])("refuses an empty %s", async (flag) => {
         expectOneError(
             await plan(["--stack", "dev", flag]),
@@ -89,13 +106,13 @@ describe("relative paths", () => {
     });
 
     it("start where npm was started only when npm runs the plan script", () => {
-        expect(invocationDir({ npm_lifecycle_event: "plan", INIT_CWD: "/somewhere" })).toBe(
+        expect(invocationDir("plan", { npm_lifecycle_event: "plan", INIT_CWD: "/somewhere" })).toBe(
             "/somewhere",
         );
-        expect(invocationDir({ npm_lifecycle_event: "test", INIT_CWD: "/somewhere" })).toBe(
+        expect(invocationDir("plan", { npm_lifecycle_event: "test", INIT_CWD: "/somewhere" })).toBe(
             process.cwd(),
         );
-        expect(invocationDir({})).toBe(process.cwd());
+        expect(invocationDir("plan", {})).toBe(process.cwd());
     });
 });
 
@@ -105,16 +122,27 @@ describe("files the plan cannot write", () => {
         fs.mkdirSync(target);
         expectOneError(
             await plan(["--stack", "dev", "--json", target]),
-            new RegExp(`cannot write ${target} \\(EISDIR\\)`),
+            new RegExp(`cannot write: ${target} is a directory, not a file`),
         );
     });
 
-    it("an --out path that is a file: exit 2, nothing printed as if it had worked", async () => {
+    it("an --out path that is a file: exit 2 before planning, no other file written", async () => {
         const target = path.join(dir, "a-file");
         fs.writeFileSync(target, "x");
-        const result = await plan(["--stack", "dev", "--out", target]);
-        expectOneError(result, /cannot write .*a-file/);
-        expect(result.stdout).not.toContain("Files:");
+        const json = path.join(dir, "not-written.json");
+        const result = await plan(["--stack", "dev", "--json", json, "--out", target]);
+        expectOneError(result, new RegExp(`cannot write: ${target} is a file, not a directory`));
+        expect(result.stdout).toBe("");
+        expect(fs.existsSync(json)).toBe(false);
+    });
+
+    it("a --json path below a file", async () => {
+        const file = path.join(dir, "plain-file");
+        fs.writeFileSync(file, "x");
+        expectOneError(
+            await plan(["--stack", "dev", "--json", path.join(file, "sub", "plan.json")]),
+            new RegExp(`cannot write: ${file} is a file, not a directory`),
+        );
     });
 });
 
@@ -136,7 +164,10 @@ describe("stack files Pulumi would not read as they are", () => {
     it("a YAML syntax error: where it is, without a dangling colon", async () => {
         const file = write("Pulumi.dupe.yaml", `${sensorOff}    wiz-infra:clusterName: a\n`);
         const result = await plan(["--stack-file", file]);
-        expectOneError(result, /Pulumi\.dupe\.yaml is not valid YAML: .*line \d+, column \d+$/);
+        expectOneError(
+            result,
+            /Pulumi\.dupe\.yaml is not valid YAML at line 24, column 5: Map keys must be unique \(wiz-infra:clusterName\)$/,
+        );
     });
 
     it("a value that refers to itself through an alias", async () => {
@@ -148,6 +179,22 @@ describe("stack files Pulumi would not read as they are", () => {
             await plan(["--stack-file", file]),
             /^error: wiz-infra:kubeContext refers to itself through a YAML alias/,
         );
+    });
+
+    it("takes YAML anchors and aliases, as Pulumi's reader does", async () => {
+        const file = write(
+            "Pulumi.aliased.yaml",
+            `${sensorOff.replace(
+                "wiz-infra:clusterDisplayName: sandbox-neu-01",
+                "wiz-infra:clusterDisplayName: &display aliased-display",
+            )}    wiz-infra:kubeContext: *display\n    wiz-infra:kubernetesProvider: kubeconfig\n`,
+        );
+        const result = await plan(["--stack-file", file, "--json", "-"]);
+        expect(result.code, result.stderr).toBe(exitCodes.ok);
+        const provider = (
+            JSON.parse(result.stdout) as { resources: { type: string; inputs: unknown }[] }
+        ).resources.find((r) => r.type === "pulumi:providers:kubernetes");
+        expect(provider?.inputs).toMatchObject({ context: "aliased-display" });
     });
 
     it("a stack name Pulumi would refuse", async () => {

@@ -302,9 +302,29 @@ const cases: BadConfig[] = [
     },
     {
         id: "yaml-duplicate-key",
-        key: "{file}",
+        key: "wiz-infra:clusterName",
         raw: `${renderEntries(baseEntries)}    wiz-infra:clusterName: aks-other-01\n`,
-        says: /not valid YAML/,
+        says: /not valid YAML at line \d+, column \d+: Map keys must be unique/,
+    },
+    {
+        id: "yaml-unresolved-tag",
+        key: "{file}",
+        raw: renderEntries([
+            ...baseEntries.filter(([k]) => k !== "wiz-infra:wizClientToken"),
+            ["wiz-infra:wizClientToken", `!!int ${plainSecretCanary}-tagged`],
+        ]),
+        secrets: [`${plainSecretCanary}-tagged`],
+        says: /not valid YAML at line \d+, column \d+: Unresolved tag/,
+    },
+    {
+        id: "yaml-undefined-alias",
+        key: "{file}",
+        raw: renderEntries([
+            ...baseEntries.filter(([k]) => k !== "wiz-infra:wizClientToken"),
+            ["wiz-infra:wizClientToken", `*${plainSecretCanary}-alias`],
+        ]),
+        secrets: [`${plainSecretCanary}-alias`],
+        says: /no anchor of that name comes before it/,
     },
     {
         id: "yaml-two-documents",

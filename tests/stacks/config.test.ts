@@ -737,14 +737,25 @@ describe("parseStackConfig: secrets", () => {
         );
     });
 
-    it("never shows the value of any key stored as a secret, even one that need not be", () => {
+    it("refuses a key stored as a secret that is not one, without showing it", () => {
         const value = "canary-decrypted-d41c/x";
-        const server = issueFor(
-            { set: { "wiz-infra:registryServer": value }, secret: ["wiz-infra:registryServer"] },
+        for (const key of [
             "wiz-infra:registryServer",
-            "got a value",
-        );
-        expect(server.message).not.toContain(value);
+            "wiz-infra:namespace",
+            "wiz-infra:wizSensor",
+        ]) {
+            const issue = issueFor(
+                { set: { [key]: value }, secret: [key] },
+                key,
+                "is stored as a secret but is not one",
+                `Fix: pulumi config rm ${key} --stack dev && pulumi config set ${key} <value> --stack dev`,
+            );
+            expect(issue.message).not.toContain(value);
+        }
+    });
+
+    it("never shows the location when it is stored as a secret", () => {
+        const value = "canary-decrypted-d41c/x";
         const location = issueFor(
             { set: { "azure-native:location": value }, secret: ["azure-native:location"] },
             "azure-native:location",
@@ -808,17 +819,20 @@ describe("parseStackConfig: unknown keys", () => {
 });
 
 describe("parseStackConfig: keys outside the project's namespace", () => {
-    it.each(["wiz-infr:namespace", "wizinfra:namespace", "Wiz-Infra:namespace"])(
-        "refuses %s, a namespace one typo away from the project's",
-        (key) => {
-            issueFor(
-                { set: { [key]: "security-tools" } },
-                key,
-                "not in the wiz-infra namespace",
-                "set it as wiz-infra:namespace",
-            );
-        },
-    );
+    it.each([
+        "wiz-infr:namespace",
+        "wizinfra:namespace",
+        "Wiz-Infra:namespace",
+        "wiz-infrastructure:namespace",
+        "wiz:namespace",
+    ])("refuses %s, a namespace one typo away from the project's", (key) => {
+        issueFor(
+            { set: { [key]: "security-tools" } },
+            key,
+            "not in the wiz-infra namespace",
+            "set it as wiz-infra:namespace",
+        );
+    });
 
     it("leaves providers' namespaces alone", () => {
         expect(() =>
