@@ -181,7 +181,7 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
             name: "cluster-preflight",
             ok: true,
             // The plan has no cluster to look at: `pulumi up` checks the real one.
-            detail: "simulated cluster: OIDC issuer, workload identity and the Key Vault CSI add-on on",
+            detail: "OIDC issuer, workload identity and the Key Vault CSI add-on are on in the simulated cluster (pulumi up checks the real one)",
         },
         ...("missing" in model
             ? [{ name: "graph-complete", ok: false, detail: model.missing }]
