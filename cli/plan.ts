@@ -85,12 +85,23 @@ function outputProblem(target: string, directory: boolean): string | undefined {
     }
 }
 
-/**
- * Runs the plan for a command line. `from` is the directory relative paths are resolved
- * against; the project directory defaults to the current one (the package root under npm).
- */
-export async function main(argv: string[], io: Outputs, from = process.cwd()): Promise<number> {
-    let args: ReturnType<typeof parse>;
+/** A command line the plan can run: paths absolute, outputs known to be writable. */
+interface PlanArguments {
+    projectDir: string;
+    stack?: string;
+    stackFile?: string;
+    /** A file, `-` for stdout, or undefined. */
+    json?: string;
+    mermaid?: string;
+    out?: string;
+}
+
+/** Why a command line can't be planned (lines for stderr), or `help`. */
+type Refusal = { errors: string[]; withUsage?: boolean } | "help";
+
+/** Reads and checks the command line; relative paths are resolved against `from`. */
+function readArguments(argv: string[], from: string): PlanArguments | Refusal {
+    let parsed: ReturnType<typeof parse>;
     const parse = (a: string[]) =>
         parseArgs({
             args: a,
@@ -108,67 +119,67 @@ export async function main(argv: string[], io: Outputs, from = process.cwd()): P
             },
         });
     try {
-        args = parse(argv);
+        parsed = parse(argv);
     } catch (error) {
-        io.stderr(`error: ${(error as Error).message}\n${usage}\n`);
-        return exitCodes.invalid;
+        return { errors: [(error as Error).message], withUsage: true };
     }
-    const opts = args.values;
+    const opts = parsed.values;
     // parseArgs keeps the last of a repeated option: say so rather than plan something else.
-    const given = (args.tokens ?? []).flatMap((t) => (t.kind === "option" ? [t.name] : []));
+    const given = (parsed.tokens ?? []).flatMap((t) => (t.kind === "option" ? [t.name] : []));
     const repeated = given.find((name, i) => given.indexOf(name) !== i);
-    if (repeated) {
-        io.stderr(`error: --${repeated} is given more than once\n`);
-        return exitCodes.invalid;
-    }
+    if (repeated) return { errors: [`--${repeated} is given more than once`] };
     const empty = Object.entries(opts).find(([, v]) => v === "");
-    if (empty) {
-        io.stderr(`error: --${empty[0]} needs a value\n`);
-        return exitCodes.invalid;
-    }
-    if (opts.help) {
+    if (empty) return { errors: [`--${empty[0]} needs a value`] };
+    if (opts.help) return "help";
+    if (!opts.stack && !opts["stack-file"])
+        return { errors: ["--stack is required (or --stack-file)"], withUsage: true };
+    if (opts.stack && opts["stack-file"])
+        return { errors: ["give --stack or --stack-file, not both"] };
+    if (opts.json === "-" && opts.mermaid === "-")
+        return { errors: ["only one of --json and --mermaid can write to stdout (-)"] };
+
+    const resolve = (p: string | undefined) =>
+        p === undefined || p === "-" ? p : path.resolve(from, p);
+    const args: PlanArguments = {
+        projectDir: resolve(opts.cwd) ?? process.cwd(),
+        stack: opts.stack,
+        stackFile: resolve(opts["stack-file"]),
+        json: resolve(opts.json),
+        mermaid: resolve(opts.mermaid),
+        out: resolve(opts.out),
+    };
+    const problems = [
+        args.json && args.json !== "-" ? outputProblem(args.json, false) : undefined,
+        args.mermaid && args.mermaid !== "-" ? outputProblem(args.mermaid, false) : undefined,
+        args.out ? outputProblem(args.out, true) : undefined,
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length > 0) return { errors: problems.map((p) => `cannot write: ${p}`) };
+    return args;
+}
+
+/**
+ * Runs the plan for a command line. `from` is the directory relative paths are resolved
+ * against; the project directory defaults to the current one (the package root under npm).
+ */
+export async function main(argv: string[], io: Outputs, from = process.cwd()): Promise<number> {
+    const args = readArguments(argv, from);
+    if (args === "help") {
         io.stdout(`${usage}\n`);
         return exitCodes.ok;
     }
-    if (!opts.stack && !opts["stack-file"]) {
-        io.stderr(`error: --stack is required (or --stack-file)\n${usage}\n`);
+    if ("errors" in args) {
+        for (const error of args.errors) io.stderr(`error: ${error}\n`);
+        if (args.withUsage) io.stderr(`${usage}\n`);
         return exitCodes.invalid;
     }
-    if (opts.stack && opts["stack-file"]) {
-        io.stderr("error: give --stack or --stack-file, not both\n");
-        return exitCodes.invalid;
-    }
-    const resolve = (p: string | undefined) =>
-        p === undefined || p === "-" ? p : path.resolve(from, p);
-    const toStdout = [opts.json, opts.mermaid].filter((t) => t === "-").length;
-    if (toStdout > 1) {
-        io.stderr("error: only one of --json and --mermaid can write to stdout (-)\n");
-        return exitCodes.invalid;
-    }
+    const { json, mermaid, out } = args;
     // With machine output on stdout, the human summary goes to stderr.
-    const say = toStdout > 0 ? io.stderr : io.stdout;
-
-    const json = resolve(opts.json);
-    const mermaid = resolve(opts.mermaid);
-    const out = resolve(opts.out);
-    const problems = [
-        json && json !== "-" ? outputProblem(json, false) : undefined,
-        mermaid && mermaid !== "-" ? outputProblem(mermaid, false) : undefined,
-        out ? outputProblem(out, true) : undefined,
-    ].filter((p): p is string => p !== undefined);
-    if (problems.length > 0) {
-        for (const problem of problems) io.stderr(`error: cannot write: ${problem}\n`);
-        return exitCodes.invalid;
-    }
+    const say = json === "-" || mermaid === "-" ? io.stderr : io.stdout;
 
     let capture: Capture;
     let meta: { project: string; stack: string };
     try {
-        const input = readStack({
-            projectDir: resolve(opts.cwd) ?? process.cwd(),
-            stack: opts.stack,
-            stackFile: resolve(opts["stack-file"]),
-        });
+        const input = readStack(args);
         meta = { project: input.project, stack: input.stack };
         capture = await captureStack(input);
     } catch (error) {
