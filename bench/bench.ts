@@ -80,10 +80,11 @@ function count(name: string, flag: string | undefined, env: string | undefined, 
 }
 
 function parseOptions(argv: string[]): Options | "help" {
-    const { values } = parseArgs({
+    const { values, tokens } = parseArgs({
         args: argv,
         strict: true,
         allowPositionals: false,
+        tokens: true,
         options: {
             runs: { type: "string" },
             "test-runs": { type: "string" },
@@ -93,6 +94,9 @@ function parseOptions(argv: string[]): Options | "help" {
             help: { type: "boolean", short: "h" },
         },
     });
+    const given = tokens.flatMap((t) => (t.kind === "option" ? [t.name] : []));
+    const repeated = given.find((name, i) => given.indexOf(name) !== i);
+    if (repeated) throw new Error(`--${repeated} is given more than once`);
     if (values.help) return "help";
     return {
         runs: count("--runs", values.runs, process.env.BENCH_RUNS, 1),
@@ -104,9 +108,9 @@ function parseOptions(argv: string[]): Options | "help" {
             0,
         ),
         markdown: writable("--markdown", values.markdown),
-        results: values.results
-            ? path.resolve(invocationDir("bench"), values.results)
-            : path.join(root, "bench", "results", "latest.json"),
+        results:
+            writable("--results", values.results) ??
+            path.join(root, "bench", "results", "latest.json"),
     };
 }
 
@@ -787,6 +791,8 @@ async function main(argv: string[]): Promise<number> {
     const tools = resolveTools();
     const stacks = discoverStacks();
     const scratch = makeScratch();
+    // Removed however the bench ends: done, failed or interrupted.
+    process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
     progress(
         `${machine.cores} cores, ${machine.cpu}; node ${tools.nodeVersion}; stacks: ${stacks.map((s) => s.id).join(", ")}`,
     );
@@ -924,7 +930,6 @@ async function main(argv: string[]): Promise<number> {
         )}\n`,
     );
     progress(`raw results in ${path.relative(process.cwd(), opts.results)}`);
-    fs.rmSync(scratch, { recursive: true, force: true });
     return floor.error || plans.every((m) => m.error) ? 1 : 0;
 }
 

@@ -75,12 +75,22 @@ function write(target: string, content: string, io: Outputs, written: string[]):
  */
 function outputProblem(target: string, directory: boolean): string | undefined {
     const stat = (p: string) => fs.statSync(p, { throwIfNoEntry: false });
+    const writable = (p: string) => {
+        try {
+            fs.accessSync(p, fs.constants.W_OK);
+            return true;
+        } catch {
+            return false;
+        }
+    };
     const own = stat(target);
     if (own?.isDirectory() && !directory) return `${target} is a directory, not a file`;
     if (own && !own.isDirectory() && directory) return `${target} is a file, not a directory`;
+    if (own && !writable(target)) return `${target} is not writable`;
     for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
         const found = stat(dir);
-        if (found) return found.isDirectory() ? undefined : `${dir} is a file, not a directory`;
+        if (found && !found.isDirectory()) return `${dir} is a file, not a directory`;
+        if (found) return writable(dir) ? undefined : `${dir} is not writable`;
         if (path.dirname(dir) === dir) return undefined;
     }
 }
@@ -121,14 +131,15 @@ function readArguments(argv: string[], from: string): PlanArguments | Refusal {
     try {
         parsed = parse(argv);
     } catch (error) {
-        return { errors: [(error as Error).message], withUsage: true };
+        // One line: parseArgs explains some mistakes over several.
+        return { errors: [(error as Error).message.split("\n").join(" ")], withUsage: true };
     }
     const opts = parsed.values;
     // parseArgs keeps the last of a repeated option: say so rather than plan something else.
     const given = (parsed.tokens ?? []).flatMap((t) => (t.kind === "option" ? [t.name] : []));
     const repeated = given.find((name, i) => given.indexOf(name) !== i);
     if (repeated) return { errors: [`--${repeated} is given more than once`] };
-    const empty = Object.entries(opts).find(([, v]) => v === "");
+    const empty = Object.entries(opts).find(([, v]) => typeof v === "string" && v.trim() === "");
     if (empty) return { errors: [`--${empty[0]} needs a value`] };
     if (opts.help) return "help";
     if (!opts.stack && !opts["stack-file"])
@@ -138,23 +149,44 @@ function readArguments(argv: string[], from: string): PlanArguments | Refusal {
     if (opts.json === "-" && opts.mermaid === "-")
         return { errors: ["only one of --json and --mermaid can write to stdout (-)"] };
 
-    const resolve = (p: string | undefined) =>
-        p === undefined || p === "-" ? p : path.resolve(from, p);
+    const resolve = (p: string | undefined) => (p === undefined ? p : path.resolve(from, p));
+    const output = (p: string | undefined) => (p === "-" ? p : resolve(p));
     const args: PlanArguments = {
         projectDir: resolve(opts.cwd) ?? process.cwd(),
         stack: opts.stack,
         stackFile: resolve(opts["stack-file"]),
-        json: resolve(opts.json),
-        mermaid: resolve(opts.mermaid),
+        json: output(opts.json),
+        mermaid: output(opts.mermaid),
         out: resolve(opts.out),
     };
-    const problems = [
-        args.json && args.json !== "-" ? outputProblem(args.json, false) : undefined,
-        args.mermaid && args.mermaid !== "-" ? outputProblem(args.mermaid, false) : undefined,
-        args.out ? outputProblem(args.out, true) : undefined,
-    ].filter((p): p is string => p !== undefined);
-    if (problems.length > 0) return { errors: problems.map((p) => `cannot write: ${p}`) };
-    return args;
+    const problems = outputProblems(args);
+    return problems.length > 0 ? { errors: problems } : args;
+}
+
+/** Outputs that can't be written, or that would overwrite an input or each other. */
+function outputProblems(args: PlanArguments): string[] {
+    const inputs = [
+        args.stackFile ?? path.join(args.projectDir, `Pulumi.${args.stack}.yaml`),
+        path.join(args.projectDir, "Pulumi.yaml"),
+    ];
+    const files: [flag: string, file: string][] = [];
+    if (args.json && args.json !== "-") files.push(["--json", args.json]);
+    if (args.mermaid && args.mermaid !== "-") files.push(["--mermaid", args.mermaid]);
+    const problems: string[] = [];
+    for (const [flag, file] of files) {
+        const problem = outputProblem(file, false);
+        if (problem) problems.push(`${flag}: cannot write: ${problem}`);
+        if (inputs.includes(file)) problems.push(`${flag}: ${file} is an input of the plan`);
+        if (args.out && !path.relative(args.out, file).startsWith(".."))
+            problems.push(`${flag}: ${file} is inside --out ${args.out}, which the plan fills`);
+    }
+    if (files.length === 2 && files[0][1] === files[1][1])
+        problems.push(`--json and --mermaid both name ${files[0][1]}`);
+    if (args.out) {
+        const problem = outputProblem(args.out, true);
+        if (problem) problems.push(`--out: cannot write: ${problem}`);
+    }
+    return problems;
 }
 
 /**

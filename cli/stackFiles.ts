@@ -6,7 +6,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument, type YAMLError } from "yaml";
+import {
+    type ErrorCode,
+    isScalar,
+    parseDocument,
+    visit,
+    type YAMLError,
+    YAMLParseError,
+} from "yaml";
 import { ConfigError } from "../stacks/config";
 
 export interface StackInput {
@@ -32,22 +39,57 @@ export function secretPlaceholder(key: string): string {
     return `plan-placeholder-for-${key.replace(/[^A-Za-z0-9]/g, "-")}`;
 }
 
+/** What a YAML problem means to someone editing a stack file, by the parser's error code. */
+const yamlProblems: Partial<Record<ErrorCode, string>> = {
+    DUPLICATE_KEY: "a key is set twice",
+    MULTIPLE_DOCS: "it holds more than one YAML document (a line with ---)",
+    TAG_RESOLVE_FAILED: "a value starts with '!' (a YAML tag); quote the value",
+    NON_STRING_KEY: "a key is a mapping or a list; keys must be plain names",
+    BAD_ALIAS:
+        "a value starts with '*' but no anchor of that name comes before it; quote the value",
+};
+
 /** One line about a YAML problem: what and where, never the text around it (it may hold a secret). */
 function yamlProblem(file: string, text: string, error: YAMLError): ConfigError {
     const name = path.basename(file);
-    const what = error.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+    // The parser's own message may quote the source after a colon: keep only what precedes it.
+    const what =
+        yamlProblems[error.code] ??
+        error.message
+            .split("\n")[0]
+            .replace(/ at line \d+, column \d+.*$/, "")
+            .replace(/:.*$/, "");
     const at = error.linePos?.[0];
     const where = at ? ` at line ${at.line}, column ${at.col}` : "";
-    // A repeated key is named: keys are never secrets, and the line number alone hides which.
-    const line = at ? (text.split("\n")[at.line - 1] ?? "") : "";
-    const key =
-        error.code === "DUPLICATE_KEY" ? /^\s*(["']?)(.+?)\1\s*:(\s|$)/.exec(line)?.[2] : "";
+    // A repeated key is named when it is a plain config key; anything else might be a value.
+    const lineEnd = text.indexOf("\n", error.pos[0]);
+    const rest = text.slice(error.pos[0], lineEnd < 0 ? undefined : lineEnd);
+    const plainKey = /^([A-Za-z0-9_.-]{1,100}(?::[A-Za-z0-9_.-]{1,100})?)\s*:(?:\s|$)/.exec(rest);
+    const key = error.code === "DUPLICATE_KEY" ? (plainKey?.[1] ?? "") : "";
     return new ConfigError([
         {
             key: key || name,
             message: `${name} is not valid YAML${where}: ${what}${key ? ` (${key})` : ""}`,
         },
     ]);
+}
+
+/** The first mapping key that is itself a mapping or a list: JavaScript objects can't hold one. */
+function collectionKey(doc: ReturnType<typeof parseDocument>): YAMLError | undefined {
+    let found: YAMLError | undefined;
+    visit(doc, {
+        Pair(_, pair) {
+            if (isScalar(pair.key) || pair.key === null) return undefined;
+            const range = (pair.key as { range?: [number, number] }).range ?? [0, 0];
+            found = new YAMLParseError(
+                [range[0], range[1]],
+                "NON_STRING_KEY",
+                "a key is a mapping or a list",
+            );
+            return visit.BREAK;
+        },
+    });
+    return found;
 }
 
 function readYaml(file: string): unknown {
@@ -60,8 +102,11 @@ function readYaml(file: string): unknown {
     // Merge keys (<<) as Pulumi's own YAML reader takes them. Warnings count as errors: the
     // parser's own report of them quotes the file, secrets and all.
     const doc = parseDocument(text, { merge: true });
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) throw yamlProblem(file, text, problem);
+    const problem = doc.errors[0] ?? doc.warnings[0] ?? collectionKey(doc);
+    if (problem) {
+        if (!problem.linePos) problem.linePos = linePosOf(text, problem.pos[0]);
+        throw yamlProblem(file, text, problem);
+    }
     try {
         return doc.toJS();
     } catch {
@@ -70,10 +115,16 @@ function readYaml(file: string): unknown {
         throw new ConfigError([
             {
                 key: path.basename(file),
-                message: `${path.basename(file)} is not valid YAML: a value starts with '*' but no anchor of that name comes before it; quote the value`,
+                message: `${path.basename(file)} is not valid YAML: ${yamlProblems.BAD_ALIAS as string}`,
             },
         ]);
     }
+}
+
+/** Line and column (1-based) of an offset, as the parser reports them. */
+function linePosOf(text: string, offset: number): [{ line: number; col: number }] {
+    const before = text.slice(0, offset).split("\n");
+    return [{ line: before.length, col: (before.at(-1)?.length ?? 0) + 1 }];
 }
 
 function asString(value: unknown, key: string): string {

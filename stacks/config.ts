@@ -94,6 +94,8 @@ interface KeySpec {
     /** Required keys have no default; Pulumi.yaml declares optional ones with default "" (unset). */
     required?: true;
     secret?: boolean;
+    /** Values that may hold a secret although the key is not one: never shown in messages. */
+    hideValue?: (raw: string) => boolean;
 }
 
 const bool = z.stringbool({ truthy: ["true"], falsy: ["false"], case: "sensitive" });
@@ -289,6 +291,8 @@ export const keySpecs = {
         type: "string",
         // The docker config's `auth` is base64("user:password"): a colon would split it wrongly.
         schema: nonEmpty.refine((v) => !v.includes(":")),
+        // A colon usually means `user:password` was pasted here.
+        hideValue: (v) => v.includes(":"),
         rule: "must be a non-empty user name without ':'",
         fix: "pulumi config set {key} <user> --stack {stack}",
         description: "User name for the sensor registry (required when wizSensor is true).",
@@ -362,7 +366,7 @@ function issueFor(
     const spec: KeySpec = keySpecs[key];
     return {
         key: fullKey(key),
-        message: `${fullKey(key)} ${options.rule ?? spec.rule}; ${received(raw, spec.secret === true)}. Fix: ${options.fix ?? fill(spec.fix, key, stack)}`,
+        message: `${fullKey(key)} ${options.rule ?? spec.rule}; ${received(raw, spec.secret === true || (raw !== undefined && spec.hideValue?.(raw) === true))}. Fix: ${options.fix ?? fill(spec.fix, key, stack)}`,
     };
 }
 

@@ -78,12 +78,15 @@ describe("argument combinations", () => {
         expectOneError(result, /no stack file .*examples\/Pulumi\.nothing\.yaml$/);
     });
 
-    it.each(["--json=", "--mermaid=", "--out=", "--cwd="])("refuses an empty %s", async (flag) => {
-        expectOneError(
-            await plan(["--stack", "dev", flag]),
-            new RegExp(`${flag.slice(0, -1)} needs a value`),
-        );
-    });
+    it.each(["--json=", "--mermaid=", "--out=", "--cwd=", "--json=   "])(
+        "refuses an empty %j",
+        async (flag) => {
+            expectOneError(
+                await plan(["--stack", "dev", flag]),
+                new RegExp(`${flag.split("=")[0]} needs a value`),
+            );
+        },
+    );
 });
 
 describe("relative paths", () => {
@@ -136,6 +139,35 @@ describe("files the plan cannot write", () => {
         expect(fs.existsSync(json)).toBe(false);
     });
 
+    it("an output that would overwrite the stack file, another output, or land in --out", async () => {
+        const stackFile = path.join(dir, "Pulumi.overwrite.yaml");
+        fs.writeFileSync(stackFile, sensorOff);
+        expectOneError(
+            await plan(["--stack-file", stackFile, "--json", stackFile]),
+            /^error: --json: .*Pulumi\.overwrite\.yaml is an input of the plan$/,
+        );
+        expect(fs.readFileSync(stackFile, "utf8")).toBe(sensorOff);
+        const same = path.join(dir, "same.out");
+        expectOneError(
+            await plan(["--stack", "dev", "--json", same, "--mermaid", same]),
+            /--json and --mermaid both name .*same\.out$/,
+        );
+        const out = path.join(dir, "objects-out");
+        expectOneError(
+            await plan(["--stack", "dev", "--out", out, "--mermaid", path.join(out, "g.mmd")]),
+            /^error: --mermaid: .*g\.mmd is inside --out/,
+        );
+        expect(fs.existsSync(same)).toBe(false);
+        expect(fs.existsSync(out)).toBe(false);
+    });
+
+    it("a parseArgs mistake explained over several lines is one error line", async () => {
+        const result = await plan(["--stack", "--json", "x.json"]);
+        expect(result.code).toBe(exitCodes.invalid);
+        expect(result.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1);
+        expect(result.stderr.split("\n")[1]).toMatch(/^Usage: /);
+    });
+
     it("a --json path below a file", async () => {
         const file = path.join(dir, "plain-file");
         fs.writeFileSync(file, "x");
@@ -166,7 +198,7 @@ describe("stack files Pulumi would not read as they are", () => {
         const result = await plan(["--stack-file", file]);
         expectOneError(
             result,
-            /Pulumi\.dupe\.yaml is not valid YAML at line 24, column 5: Map keys must be unique \(wiz-infra:clusterName\)$/,
+            /Pulumi\.dupe\.yaml is not valid YAML at line 24, column 5: a key is set twice \(wiz-infra:clusterName\)$/,
         );
     });
 

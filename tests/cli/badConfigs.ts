@@ -304,7 +304,7 @@ const cases: BadConfig[] = [
         id: "yaml-duplicate-key",
         key: "wiz-infra:clusterName",
         raw: `${renderEntries(baseEntries)}    wiz-infra:clusterName: aks-other-01\n`,
-        says: /not valid YAML at line \d+, column \d+: Map keys must be unique/,
+        says: /not valid YAML at line \d+, column \d+: a key is set twice \(wiz-infra:clusterName\)/,
     },
     {
         id: "yaml-unresolved-tag",
@@ -314,7 +314,24 @@ const cases: BadConfig[] = [
             ["wiz-infra:wizClientToken", `!!int ${plainSecretCanary}-tagged`],
         ]),
         secrets: [`${plainSecretCanary}-tagged`],
-        says: /not valid YAML at line \d+, column \d+: Unresolved tag/,
+        says: /not valid YAML at line \d+, column \d+: a value starts with '!'/,
+    },
+    {
+        id: "yaml-custom-tag",
+        key: "{file}",
+        raw: renderEntries([
+            ...baseEntries.filter(([k]) => k !== "wiz-infra:registryPassword"),
+            ["wiz-infra:registryPassword", `!${plainSecretCanary}-bang`],
+        ]),
+        secrets: [`${plainSecretCanary}-bang`],
+        says: /a value starts with '!'/,
+    },
+    {
+        id: "yaml-collection-key",
+        key: "{file}",
+        raw: `${renderEntries(baseEntries)}    ? {secure: "v1:Q0FOQVJZ:v1:${plainSecretCanary}-key"}\n    : x\n`,
+        secrets: [`${plainSecretCanary}-key`],
+        says: /a key is a mapping or a list/,
     },
     {
         id: "yaml-undefined-alias",
