@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { invocationDir } from "../cli/invocation";
+import { invocationDir, outputProblem, repeatedOption } from "../cli/commandLine";
 import type { PropertyDependencyRecord } from "./deps";
 import { estimateFor, orderingConstraints, provisioningTimes } from "./estimates";
 import {
@@ -94,8 +94,7 @@ function parseOptions(argv: string[]): Options | "help" {
             help: { type: "boolean", short: "h" },
         },
     });
-    const given = tokens.flatMap((t) => (t.kind === "option" ? [t.name] : []));
-    const repeated = given.find((name, i) => given.indexOf(name) !== i);
+    const repeated = repeatedOption(tokens);
     if (repeated) throw new Error(`--${repeated} is given more than once`);
     if (values.help) return "help";
     return {
@@ -116,15 +115,13 @@ function parseOptions(argv: string[]): Options | "help" {
 
 /**
  * A file option as an absolute path (relative ones from where the user ran npm), refused before
- * the minutes of measuring when its directory is not there to write into.
+ * the minutes of measuring when it could not be written.
  */
 function writable(flag: string, file: string | undefined): string | undefined {
     if (file === undefined) return undefined;
     const target = path.resolve(invocationDir("bench"), file);
-    const dir = fs.statSync(path.dirname(target), { throwIfNoEntry: false });
-    if (!dir?.isDirectory()) throw new Error(`${flag}: ${path.dirname(target)} is not a directory`);
-    if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
-        throw new Error(`${flag}: ${target} is a directory`);
+    const problem = outputProblem(target, false);
+    if (problem) throw new Error(`${flag}: ${problem}`);
     return target;
 }
 
@@ -746,6 +743,7 @@ function renderMarkdown(r: Report): string {
 }
 
 function writeMarkdown(file: string, section: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     let content: string;
     if (existing === undefined) {

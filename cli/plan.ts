@@ -14,7 +14,7 @@ import { type CheckResult, runWiringChecks, WiringError } from "../lib/checks";
 import { ClusterPreflightError } from "../lib/preflight";
 import { ConfigError } from "../stacks/config";
 import { type Capture, captureStack } from "./capture";
-import { invocationDir } from "./invocation";
+import { invocationDir, outputProblem, repeatedOption } from "./commandLine";
 import { buildReport, renderMermaid, renderObjects, renderTree, reportJson } from "./report";
 import { readStack, UsageError } from "./stackFiles";
 import { wiringFromCapture } from "./wiring";
@@ -69,32 +69,6 @@ function write(target: string, content: string, io: Outputs, written: string[]):
     written.push(target);
 }
 
-/**
- * Why `target` cannot be written as a file (or, with `directory`, as a directory), checked before
- * the plan runs so that a wrong path costs nothing and leaves no half-written set of files.
- */
-function outputProblem(target: string, directory: boolean): string | undefined {
-    const stat = (p: string) => fs.statSync(p, { throwIfNoEntry: false });
-    const writable = (p: string) => {
-        try {
-            fs.accessSync(p, fs.constants.W_OK);
-            return true;
-        } catch {
-            return false;
-        }
-    };
-    const own = stat(target);
-    if (own?.isDirectory() && !directory) return `${target} is a directory, not a file`;
-    if (own && !own.isDirectory() && directory) return `${target} is a file, not a directory`;
-    if (own && !writable(target)) return `${target} is not writable`;
-    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
-        const found = stat(dir);
-        if (found && !found.isDirectory()) return `${dir} is a file, not a directory`;
-        if (found) return writable(dir) ? undefined : `${dir} is not writable`;
-        if (path.dirname(dir) === dir) return undefined;
-    }
-}
-
 /** A command line the plan can run: paths absolute, outputs known to be writable. */
 interface PlanArguments {
     projectDir: string;
@@ -135,9 +109,7 @@ function readArguments(argv: string[], from: string): PlanArguments | Refusal {
         return { errors: [(error as Error).message.split("\n").join(" ")], withUsage: true };
     }
     const opts = parsed.values;
-    // parseArgs keeps the last of a repeated option: say so rather than plan something else.
-    const given = (parsed.tokens ?? []).flatMap((t) => (t.kind === "option" ? [t.name] : []));
-    const repeated = given.find((name, i) => given.indexOf(name) !== i);
+    const repeated = repeatedOption(parsed.tokens);
     if (repeated) return { errors: [`--${repeated} is given more than once`] };
     const empty = Object.entries(opts).find(([, v]) => typeof v === "string" && v.trim() === "");
     if (empty) return { errors: [`--${empty[0]} needs a value`] };

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { invocationDir } from "../../cli/invocation";
+import { invocationDir } from "../../cli/commandLine";
 import { exitCodes, main } from "../../cli/plan";
 import { makeTempDir, projectDir, removeTempDirs, stackTraceLine } from "./harness";
 

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { secretConfigKeys } from "../../cli/capture";
 import { ConfigError, fullKey, keySpecs, parseStackConfig } from "../../stacks/config";
 import {
     allJobs,
@@ -23,10 +24,7 @@ import {
 } from "./workflowFiles";
 
 /** The secret config keys, as the program declares them. */
-const secretKeys = Object.entries(keySpecs)
-    .filter(([, spec]) => (spec as { secret?: boolean }).secret === true)
-    .map(([key]) => key)
-    .sort();
+const secretKeys = secretConfigKeys.map((key) => key.slice(key.indexOf(":") + 1)).sort();
 
 /** The GitHub secret that holds a config key's value: wizClientId -> WIZ_CLIENT_ID. */
 const secretName = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
